@@ -1,0 +1,91 @@
+/**
+ * The one small interface every hash or match algorithm implements. Adding a signal means adding a
+ * folder under src/signals/ that exports a SignalType and registering it in registry.ts.
+ */
+
+export type ContentKind = 'image' | 'video' | 'other';
+
+/**
+ * Decoded pixels as PDQ's reference sees them: 8-bit samples, row-major, interleaved, either one
+ * grey channel or three RGB channels, alpha dropped, no colour management, EXIF orientation NOT
+ * applied.
+ */
+export interface DecodedImage {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 3;
+  readonly data: Uint8Array;
+}
+
+/** A hash as the store keeps it: the canonical bytes plus an optional quality score (0-100). */
+export interface SignalValue {
+  readonly bytes: Uint8Array;
+  readonly quality: number | null;
+}
+
+/** One stored entry that an index query found within the requested distance. */
+export interface IndexHit {
+  readonly id: number;
+  readonly distance: number;
+}
+
+/**
+ * An in-memory index over one signal's stored values. Ids are the store's row ids for those values
+ * (positive integers below 2^53). Indexes must return every stored value within maxDistance
+ * (exact recall); callers verify nothing further.
+ */
+export interface SignalIndex {
+  readonly size: number;
+  add(id: number, value: Uint8Array): void;
+  remove(id: number): void;
+  query(value: Uint8Array, maxDistance: number): IndexHit[];
+  serialize(): Uint8Array;
+}
+
+/** Incremental hasher over a byte stream (crypto hashes). */
+export interface StreamHasher {
+  update(chunk: Uint8Array): void;
+  digest(): Uint8Array;
+}
+
+/** A named variant of a probe's hash (e.g. a rotated or flipped copy), queried like the original. */
+export interface SignalVariant {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+interface SignalTypeCommon {
+  /** Stable lower-case name, used in the database, APIs and serialized indexes. */
+  readonly name: string;
+  readonly contentKinds: readonly ContentKind[];
+  /** `exact` signals match only identical values; `perceptual` ones match within a distance. */
+  readonly matchKind: 'exact' | 'perceptual';
+  /** Size of a value in bytes. */
+  readonly byteLength: number;
+  /** Default match threshold (inclusive); 0 for exact signals. */
+  readonly defaultThreshold: number;
+  /** Values below this quality are neither indexed nor queried (0 when quality is not defined). */
+  readonly defaultMinQuality: number;
+  /** Version string of the hashing pipeline, stored with every value it produced. */
+  readonly pipelineVersion: string;
+  toText(bytes: Uint8Array): string;
+  /** Parses the canonical text form; throws a HavenError (INVALID_HASH) on malformed input. */
+  fromText(text: string): Uint8Array;
+  distance(a: Uint8Array, b: Uint8Array): number;
+  createIndex(): SignalIndex;
+  deserializeIndex(bytes: Uint8Array): SignalIndex;
+}
+
+export interface ByteStreamSignalType extends SignalTypeCommon {
+  readonly input: 'bytes';
+  createHasher(): StreamHasher;
+}
+
+export interface PixelSignalType extends SignalTypeCommon {
+  readonly input: 'pixels';
+  hash(image: DecodedImage): SignalValue;
+  /** The probe's value plus its variants (e.g. the 8 dihedral transforms), first one = original. */
+  variants(image: DecodedImage): { readonly value: SignalValue; readonly variants: readonly SignalVariant[] };
+}
+
+export type SignalType = ByteStreamSignalType | PixelSignalType;
