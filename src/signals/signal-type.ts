@@ -73,6 +73,8 @@ interface SignalTypeCommon {
   fromText(text: string): Uint8Array;
   distance(a: Uint8Array, b: Uint8Array): number;
   createIndex(): SignalIndex;
+  /** Builds an index in bulk: `values` holds `ids.length` values of `byteLength` bytes, back to back. */
+  buildIndex(ids: Float64Array, values: Uint8Array): SignalIndex;
   deserializeIndex(bytes: Uint8Array): SignalIndex;
 }
 

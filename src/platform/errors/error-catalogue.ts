@@ -28,7 +28,13 @@ export const ERROR_CATALOGUE = {
   INVALID_ARGUMENT: { status: 400, message: '{reason}' },
   CASE_NOT_FOUND: { status: 404, message: 'No case with reference {caseRef}' },
   INGEST_NOT_FOUND: { status: 404, message: 'No ingest {ingestId}' },
+  INGEST_FAILED: { status: 500, message: 'Ingest {ingestId} failed: {reason}' },
   INPUT_UNREADABLE: { status: 422, message: 'Cannot read {path}: {reason}' },
+  INPUT_EMPTY: { status: 422, message: 'Empty file (0 bytes): nothing to analyse' },
+  IMAGE_NOT_DECODED: {
+    status: 422,
+    message: 'Image of {size} bytes is above the in-memory decode limit of {limit} bytes; stored and hashed, not decoded',
+  },
   IMAGE_UNDECODABLE: { status: 422, message: 'Cannot decode image: {reason}' },
   IMAGE_TOO_LARGE: {
     status: 422,
@@ -37,6 +43,7 @@ export const ERROR_CATALOGUE = {
   ARCHIVE_LIMIT: { status: 422, message: 'Archive limit exceeded: {reason}' },
   ARCHIVE_UNSAFE_PATH: { status: 422, message: 'Unsafe path in archive: {reason}' },
   ARCHIVE_CORRUPT: { status: 422, message: 'Archive is corrupt or unsupported: {reason}' },
+  ARCHIVE_ENTRY_UNREADABLE: { status: 422, message: 'Cannot read archive entry: {reason}' },
   INDEX_CORRUPT: { status: 500, message: 'Index file {file} is unusable: {reason}' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

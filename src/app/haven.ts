@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { HAVEN_VERSION } from '#haven/app/version.js';
+import { ImageAnalyser } from '#haven/ingest/analysis/image-analyser.js';
+import { ingestJobHandler } from '#haven/ingest/ingest.jobs.js';
+import { IngestService } from '#haven/ingest/ingest.service.js';
+import { LookupService } from '#haven/ingest/lookup.service.js';
+import { SignalIndexes } from '#haven/matching/signal-indexes.js';
+import { TriageService } from '#haven/matching/triage.service.js';
+import type { PerceptualSettings } from '#haven/matching/triage.types.js';
+import type { Config } from '#haven/platform/config/config.schema.js';
+import { lockDataDir } from '#haven/platform/data-dir/data-dir-lock.js';
+import type { Database } from '#haven/platform/db/database.js';
+import { databaseId } from '#haven/platform/db/database-id.js';
+import { migrate } from '#haven/platform/db/migrate.js';
+import { MIGRATIONS } from '#haven/platform/db/migrations/index.js';
+import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
+import { openPostgresDatabase } from '#haven/platform/db/postgres-database.js';
+import { havenError } from '#haven/platform/errors/haven-error.js';
+import { FsBlobStore } from '#haven/platform/evidence/fs-blob-store.js';
+import { DEFAULT_KEY_FILE, loadEvidenceKey } from '#haven/platform/evidence/evidence-key.js';
+import { jobQueue } from '#haven/platform/jobs/job-queue.js';
+import { JobRunner } from '#haven/platform/jobs/job-runner.js';
+import type { Logger } from '#haven/platform/log/logger.js';
+import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
+
+/** One opened Haven: its data directory, database, stores, indexes and services. */
+export interface Haven {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly db: Database;
+  readonly originals: FsBlobStore;
+  readonly previews: FsBlobStore;
+  readonly indexes: SignalIndexes;
+  readonly triage: TriageService;
+  readonly ingests: IngestService;
+  readonly lookups: LookupService;
+  readonly jobs: JobRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the data directory (exclusively), the database (migrated), the evidence stores and the
+ * indexes, and wires the services. The caller closes it.
+ */
+export async function openHaven(config: Config, log: Logger): Promise<Haven> {
+  const dataDir = config.dataDir;
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw havenError('DATA_DIR_UNUSABLE', { dataDir, reason: (error as Error).message });
+  }
+  const lock = lockDataDir(dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  try {
+    const key = loadEvidenceKey({ ...config, dataDir });
+    if (key.source === 'generated') {
+      log.warn(
+        `No evidence key was configured: generated one in ${path.join(dataDir, DEFAULT_KEY_FILE)}. ` +
+          'Back it up and keep it apart from the data (set HAVEN_EVIDENCE_KEY or HAVEN_EVIDENCE_KEY_FILE); ' +
+          'without it the stored evidence cannot be read.',
+      );
+    }
+    const db = await openDatabase(config);
+    cleanups.unshift(() => db.close());
+    await migrate(db, MIGRATIONS);
+    if (db.dialect === 'pglite') {
+      // The data-dir lock makes this process the only user: any job marked running was orphaned.
+      await jobQueue.recoverOrphans(db);
+    }
+    const originals = await new FsBlobStore(path.join(dataDir, 'evidence', 'originals'), key).init();
+    const previews = await new FsBlobStore(path.join(dataDir, 'evidence', 'previews'), key).init();
+    const { matching } = config;
+    const indexes = await SignalIndexes.open({
+      db,
+      dir: path.join(dataDir, 'indexes'),
+      databaseId: await databaseId(db),
+      signals: [{ signal: pdqSignal, minQuality: matching.pdqMinQuality }],
+      log,
+    });
+    const settings = new Map<string, PerceptualSettings>([
+      [
+        pdqSignal.name,
+        { maxDistance: matching.pdqMaxDistance, minQuality: matching.pdqMinQuality, useVariants: matching.dihedral },
+      ],
+    ]);
+    const triage = new TriageService(indexes, settings);
+    const analyser = new ImageAnalyser(config.workers.imageThreads);
+    cleanups.unshift(() => analyser.close());
+    const ingests = new IngestService({
+      config,
+      db,
+      originals,
+      previews,
+      analyser,
+      indexes,
+      triage,
+      log,
+      toolVersion: `haven ${HAVEN_VERSION}`,
+    });
+    const lookups = new LookupService({ config, db, analyser, triage });
+    const jobs = new JobRunner({ db, handlers: [ingestJobHandler(ingests)], log });
+    cleanups.unshift(() => indexes.save());
+    let closed = false;
+    return {
+      config,
+      log,
+      db,
+      originals,
+      previews,
+      indexes,
+      triage,
+      ingests,
+      lookups,
+      jobs,
+      async close() {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        jobs.stop();
+        await runCleanups(cleanups);
+      },
+    };
+  } catch (error) {
+    await runCleanups(cleanups);
+    throw error;
+  }
+}
+
+async function openDatabase(config: Config): Promise<Database> {
+  if (config.databaseUrl) {
+    return openPostgresDatabase(config.databaseUrl);
+  }
+  return openPgliteDatabase(path.join(config.dataDir, 'db'));
+}
+
+async function runCleanups(cleanups: readonly (() => Promise<void> | void)[]): Promise<void> {
+  for (const cleanup of cleanups) {
+    try {
+      await cleanup();
+    } catch {
+      // Closing goes on: each resource is released even if another one fails to close.
+    }
+  }
+}

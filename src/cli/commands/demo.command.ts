@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { withHaven, type DataOptions } from '#haven/cli/cli-context.js';
+import { outputFormat } from '#haven/cli/output/output-format.js';
+import { printTriage } from '#haven/cli/output/print-triage.js';
+import { printLine } from '#haven/cli/output/stdout.js';
+import { runIngest } from '#haven/cli/run-ingest.js';
+import { caseService } from '#haven/cases/case.service.js';
+import { writeDemoFiles } from '#haven/demo/demo-files.js';
+
+export const DEMO_REFERENCE_CASE = 'DEMO-REFERENCE';
+export const DEMO_SEIZED_CASE = 'DEMO-SEIZED-PHONE';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('Load benign demo data (generated pictures) and show a triage')
+    .option('--data <dir>', 'data directory (default: $HAVEN_DATA_DIR or ./haven-data)')
+    .option('--json', 'print the triage as JSON lines')
+    .action(async (options: DataOptions & { json?: boolean }) => {
+      const format = outputFormat(options);
+      await withHaven(options, async (haven) => {
+        const loaded = (await caseService.list(haven.db)).some((c) => c.reference === DEMO_SEIZED_CASE);
+        if (!loaded) {
+          const workDir = await mkdtemp(path.join(os.tmpdir(), 'haven-demo-'));
+          try {
+            const files = await writeDemoFiles(workDir);
+            await runIngest(haven, { caseReference: DEMO_REFERENCE_CASE, sources: [files.reference] });
+            await runIngest(haven, { caseReference: DEMO_SEIZED_CASE, sources: [files.seized] });
+          } finally {
+            await rm(workDir, { recursive: true, force: true });
+          }
+        } else if (format === 'text') {
+          printLine('Demo data is already loaded; its triage:');
+        }
+        const ingest = await haven.ingests.latest(DEMO_SEIZED_CASE);
+        const summary = await haven.ingests.summary(ingest.id);
+        printTriage(
+          format,
+          `Demo: a seized phone compared with a reference collection (data in ${haven.config.dataDir})`,
+          summary,
+          await haven.ingests.results(ingest.id),
+        );
+        if (format === 'text') {
+          printLine(
+            `\nTry: haven ingest <folder> --case <ref> --data ${haven.config.dataDir}   ` +
+              `or   haven match <files> --data ${haven.config.dataDir}`,
+          );
+        }
+      });
+    });
+}

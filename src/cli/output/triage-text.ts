@@ -1,0 +1,88 @@
+import type { IngestItemResult, IngestSummary } from '#haven/ingest/ingest.types.js';
+import type { TriageMatch } from '#haven/matching/triage.types.js';
+
+const LIST_LIMIT = 50;
+
+/** The triage summary a person reads after an ingest or a match. */
+export function triageText(title: string, summary: SummaryCounts, items: readonly IngestItemResult[]): string {
+  const lines: string[] = [title];
+  lines.push(
+    `  files: ${summary.files}   new: ${summary.new} (new images to review: ${summary.newImages})   ` +
+      `near: ${summary.near}   exact: ${summary.exact}   errors: ${summary.error}` +
+      (summary.pending > 0 ? `   unfinished: ${summary.pending}` : ''),
+  );
+  if (summary.distinctMedia !== undefined) {
+    const kinds = Object.entries(summary.byKind ?? {})
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ');
+    lines.push(`  distinct contents: ${summary.distinctMedia}${kinds ? `; by kind: ${kinds}` : ''}`);
+  }
+  const section = (heading: string, chosen: IngestItemResult[], describe: (item: IngestItemResult) => string): void => {
+    if (chosen.length === 0) {
+      return;
+    }
+    lines.push('', `${heading} (${chosen.length}):`);
+    for (const item of chosen.slice(0, LIST_LIMIT)) {
+      lines.push(`  ${describe(item)}`);
+    }
+    if (chosen.length > LIST_LIMIT) {
+      lines.push(`  ... and ${chosen.length - LIST_LIMIT} more (--csv or --json lists every file)`);
+    }
+  };
+  section(
+    'Review first: new images',
+    items.filter((item) => item.status === 'new' && item.kind === 'image'),
+    (item) => item.path,
+  );
+  section('Near duplicates of held media', items.filter((item) => item.status === 'near'), (item) =>
+    `${item.path}  ~ ${describeMatch(item.matches[0])}${item.matches.length > 1 ? ` (+${item.matches.length - 1} more)` : ''}`,
+  );
+  section(
+    'New, not images',
+    items.filter((item) => item.status === 'new' && item.kind !== 'image'),
+    (item) => `${item.path}  (${item.mime ?? 'unknown type'})`,
+  );
+  section('Errors', items.filter((item) => item.status === 'error'), (item) => `${item.path}  ${item.error ?? ''}`);
+  section('Already held (exact copies)', items.filter((item) => item.status === 'exact'), (item) =>
+    `${item.path}  = ${describeMatch(item.matches[0])}`,
+  );
+  return lines.join('\n');
+}
+
+export interface SummaryCounts {
+  readonly files: number;
+  readonly new: number;
+  readonly exact: number;
+  readonly near: number;
+  readonly error: number;
+  readonly pending: number;
+  readonly newImages: number;
+  readonly distinctMedia?: number;
+  readonly byKind?: IngestSummary['byKind'];
+}
+
+function describeMatch(match: TriageMatch | undefined): string {
+  if (!match) {
+    return '';
+  }
+  const how =
+    match.distance === 0 && match.signal !== 'pdq'
+      ? `same ${match.signal}`
+      : `${match.signal} distance ${match.distance}${match.transform ? `, ${match.transform}` : ''}`;
+  const cases = match.cases.length > 0 ? ` in case ${match.cases.join(', ')}` : '';
+  return `${match.sha256.slice(0, 16)}… (${how})${cases}`;
+}
+
+/** Counts for a list of results (for `haven match`, which has no stored ingest). */
+export function countResults(items: readonly IngestItemResult[]): SummaryCounts {
+  const count = (status: string): number => items.filter((item) => item.status === status).length;
+  return {
+    files: items.length,
+    new: count('new'),
+    exact: count('exact'),
+    near: count('near'),
+    error: count('error'),
+    pending: 0,
+    newImages: items.filter((item) => item.status === 'new' && item.kind === 'image').length,
+  };
+}

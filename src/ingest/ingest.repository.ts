@@ -1,0 +1,316 @@
+import type { Queryable } from '#haven/platform/db/database.js';
+import { asBuffer, hex } from '#haven/platform/db/bytes.js';
+import type { TriageMatch } from '#haven/matching/triage.types.js';
+import type {
+  IngestItemResult,
+  IngestRecord,
+  IngestState,
+  IngestSummary,
+  ItemStatus,
+} from '#haven/ingest/ingest.types.js';
+
+interface IngestRow extends Record<string, unknown> {
+  id: string;
+  case_id: string;
+  reference: string;
+  state: IngestState;
+  fingerprint: string;
+  sources: string[];
+  operator: string;
+  host: string;
+  tool_version: string;
+  started_at: Date;
+  finished_at: Date | null;
+  runs: number;
+}
+
+const INGEST_COLUMNS = `i.id, i.case_id, c.reference, i.state, i.fingerprint, i.sources, i.operator, i.host,
+  i.tool_version, i.started_at, i.finished_at, i.runs`;
+
+const toIngest = (row: IngestRow): IngestRecord => ({
+  id: row.id,
+  caseId: row.case_id,
+  caseReference: row.reference,
+  state: row.state,
+  fingerprint: row.fingerprint,
+  sources: row.sources,
+  operator: row.operator,
+  host: row.host,
+  toolVersion: row.tool_version,
+  startedAt: row.started_at,
+  finishedAt: row.finished_at,
+  runs: Number(row.runs),
+});
+
+export interface PendingItem {
+  readonly id: number;
+  readonly sourcePath: string;
+  readonly sourcePathKey: Buffer;
+}
+
+export interface ItemOutcome {
+  readonly ingestId: string;
+  readonly parentItemId: number | null;
+  readonly sourcePath: string;
+  readonly sourcePathKey: Uint8Array;
+  readonly isArchiveEntry: boolean;
+  readonly state: 'pending' | 'done';
+  readonly status: ItemStatus | null;
+  readonly errorCode: string | null;
+  readonly error: string | null;
+  readonly mediaId: string | null;
+  readonly mime: string | null;
+  readonly kind: string | null;
+  readonly matches: readonly TriageMatch[];
+}
+
+export const ingestRepository = {
+  async insert(
+    tx: Queryable,
+    row: {
+      id: string;
+      caseId: string;
+      fingerprint: string;
+      sources: readonly string[];
+      operator: string;
+      host: string;
+      toolVersion: string;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ingests (id, case_id, state, fingerprint, sources, operator, host, tool_version)
+       VALUES ($1, $2, 'enumerating', $3, $4, $5, $6, $7)`,
+      [
+        row.id,
+        row.caseId,
+        row.fingerprint,
+        JSON.stringify(row.sources),
+        row.operator,
+        row.host,
+        row.toolVersion,
+      ],
+    );
+  },
+
+  async get(db: Queryable, id: string): Promise<IngestRecord | undefined> {
+    const rows = await db.query<IngestRow>(
+      `SELECT ${INGEST_COLUMNS} FROM ingests i JOIN cases c ON c.id = i.case_id WHERE i.id = $1`,
+      [id],
+    );
+    return rows[0] && toIngest(rows[0]);
+  },
+
+  /** The newest unfinished ingest with this fingerprint: running the same ingest again resumes it. */
+  async findUnfinished(db: Queryable, fingerprint: string): Promise<IngestRecord | undefined> {
+    const rows = await db.query<IngestRow>(
+      `SELECT ${INGEST_COLUMNS} FROM ingests i JOIN cases c ON c.id = i.case_id
+       WHERE i.fingerprint = $1 AND i.state IN ('enumerating', 'processing')
+       ORDER BY i.started_at DESC LIMIT 1`,
+      [fingerprint],
+    );
+    return rows[0] && toIngest(rows[0]);
+  },
+
+  async latest(db: Queryable, caseId?: string): Promise<IngestRecord | undefined> {
+    const rows = await db.query<IngestRow>(
+      `SELECT ${INGEST_COLUMNS} FROM ingests i JOIN cases c ON c.id = i.case_id
+       WHERE $1::uuid IS NULL OR i.case_id = $1 ORDER BY i.started_at DESC LIMIT 1`,
+      [caseId ?? null],
+    );
+    return rows[0] && toIngest(rows[0]);
+  },
+
+  async markResumed(db: Queryable, id: string): Promise<void> {
+    await db.query('UPDATE ingests SET runs = runs + 1 WHERE id = $1', [id]);
+  },
+
+  async setState(db: Queryable, id: string, state: IngestState): Promise<void> {
+    await db.query(
+      `UPDATE ingests SET state = $2, finished_at = CASE WHEN $2 IN ('done', 'failed') THEN now() ELSE NULL END
+       WHERE id = $1`,
+      [id, state],
+    );
+  },
+
+  /** Adds walked files as pending items (or finished error items); existing paths are left alone. */
+  async addItems(
+    tx: Queryable,
+    ingestId: string,
+    items: readonly { path: string; key: Uint8Array; errorCode: string | null; error: string | null }[],
+  ): Promise<void> {
+    if (items.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO ingest_items (ingest_id, source_path, source_path_key, state, status, error_code, error, processed_at)
+       SELECT $1, p, k, CASE WHEN e IS NULL THEN 'pending' ELSE 'done' END,
+              CASE WHEN e IS NULL THEN NULL ELSE 'error' END, ec, e,
+              CASE WHEN e IS NULL THEN NULL ELSE now() END
+       FROM unnest($2::text[], $3::bytea[], $4::text[], $5::text[]) AS t(p, k, ec, e)
+       ON CONFLICT (ingest_id, source_path_key) DO NOTHING`,
+      [
+        ingestId,
+        items.map((item) => item.path),
+        items.map((item) => asBuffer(item.key)),
+        items.map((item) => item.errorCode),
+        items.map((item) => item.error),
+      ],
+    );
+  },
+
+  async pendingTopLevel(
+    db: Queryable,
+    ingestId: string,
+    afterId: number,
+    limit: number,
+  ): Promise<PendingItem[]> {
+    const rows = await db.query<{ id: number; source_path: string; source_path_key: Uint8Array }>(
+      `SELECT id, source_path, source_path_key FROM ingest_items
+       WHERE ingest_id = $1 AND state = 'pending' AND parent_item_id IS NULL AND id > $2
+       ORDER BY id LIMIT $3`,
+      [ingestId, afterId, limit],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      sourcePath: row.source_path,
+      sourcePathKey: asBuffer(row.source_path_key),
+    }));
+  },
+
+  /** Keys of the finished entries below an archive item (to skip them when an ingest resumes). */
+  async doneChildKeys(db: Queryable, parentItemId: number): Promise<Set<string>> {
+    const rows = await db.query<{ source_path_key: Uint8Array }>(
+      `SELECT source_path_key FROM ingest_items WHERE parent_item_id = $1 AND state = 'done'`,
+      [parentItemId],
+    );
+    return new Set(rows.map((row) => hex(row.source_path_key)));
+  },
+
+  /** Writes an item's outcome, creating the item for archive entries; returns its id. */
+  async saveOutcome(tx: Queryable, outcome: ItemOutcome): Promise<number> {
+    const rows = await tx.query<{ id: number }>(
+      `INSERT INTO ingest_items (ingest_id, parent_item_id, source_path, source_path_key, is_archive_entry, state,
+                                 status, error_code, error, media_id, mime, kind, matches, processed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+       ON CONFLICT (ingest_id, source_path_key) DO UPDATE SET
+         state = EXCLUDED.state, status = EXCLUDED.status, error_code = EXCLUDED.error_code,
+         error = EXCLUDED.error, media_id = EXCLUDED.media_id, mime = EXCLUDED.mime, kind = EXCLUDED.kind,
+         matches = EXCLUDED.matches, processed_at = now()
+       RETURNING id`,
+      [
+        outcome.ingestId,
+        outcome.parentItemId,
+        outcome.sourcePath,
+        asBuffer(outcome.sourcePathKey),
+        outcome.isArchiveEntry,
+        outcome.state,
+        outcome.status,
+        outcome.errorCode,
+        outcome.error,
+        outcome.mediaId,
+        outcome.mime,
+        outcome.kind,
+        JSON.stringify(outcome.matches),
+      ],
+    );
+    return Number(rows[0]!.id);
+  },
+
+  async markItemDone(db: Queryable, itemId: number): Promise<void> {
+    await db.query(`UPDATE ingest_items SET state = 'done', processed_at = now() WHERE id = $1`, [itemId]);
+  },
+
+  async countPending(db: Queryable, ingestId: string): Promise<number> {
+    const rows = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ingest_items WHERE ingest_id = $1 AND state = 'pending'`,
+      [ingestId],
+    );
+    return Number(rows[0]?.n ?? 0);
+  },
+
+  /** Every item with its outcome, in path order (archive entries follow their archive). */
+  async results(db: Queryable, ingestId: string): Promise<IngestItemResult[]> {
+    const rows = await db.query<{
+      id: number;
+      source_path: string;
+      sha256: Uint8Array | null;
+      status: ItemStatus | null;
+      kind: string | null;
+      mime: string | null;
+      error: string | null;
+      error_code: string | null;
+      matches: TriageMatch[] | null;
+      is_archive_entry: boolean;
+    }>(
+      `SELECT it.id, it.source_path, m.sha256, it.status, it.kind, it.mime, it.error, it.error_code, it.matches,
+              it.is_archive_entry
+       FROM ingest_items it LEFT JOIN media m ON m.id = it.media_id
+       WHERE it.ingest_id = $1 ORDER BY it.source_path_key`,
+      [ingestId],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      path: row.source_path,
+      sha256: row.sha256 ? hex(row.sha256) : null,
+      status: row.status,
+      kind: row.kind,
+      mime: row.mime,
+      error: row.error,
+      errorCode: row.error_code,
+      matches: row.matches ?? [],
+      isArchiveEntry: row.is_archive_entry,
+    }));
+  },
+
+  async summary(db: Queryable, ingest: IngestRecord): Promise<IngestSummary> {
+    const rows = await db.query<{ status: string | null; kind: string | null; state: string; n: number }>(
+      `SELECT status, kind, state, count(*)::int AS n FROM ingest_items WHERE ingest_id = $1
+       GROUP BY status, kind, state`,
+      [ingest.id],
+    );
+    const distinct = await db.query<{ n: number }>(
+      `SELECT count(DISTINCT media_id)::int AS n FROM ingest_items WHERE ingest_id = $1 AND media_id IS NOT NULL`,
+      [ingest.id],
+    );
+    const counts = { new: 0, exact: 0, near: 0, error: 0, pending: 0, files: 0, newImages: 0 };
+    const byKind: Record<string, number> = {};
+    for (const row of rows) {
+      const n = Number(row.n);
+      counts.files += n;
+      if (row.state === 'pending') {
+        counts.pending += n;
+      } else if (
+        row.status === 'new' ||
+        row.status === 'exact' ||
+        row.status === 'near' ||
+        row.status === 'error'
+      ) {
+        counts[row.status] += n;
+      }
+      if (row.kind) {
+        byKind[row.kind] = (byKind[row.kind] ?? 0) + n;
+      }
+      if (row.status === 'new' && row.kind === 'image') {
+        counts.newImages += n;
+      }
+    }
+    return {
+      ingestId: ingest.id,
+      case: ingest.caseReference,
+      state: ingest.state,
+      operator: ingest.operator,
+      host: ingest.host,
+      startedAt: ingest.startedAt.toISOString(),
+      finishedAt: ingest.finishedAt?.toISOString() ?? null,
+      files: counts.files,
+      new: counts.new,
+      exact: counts.exact,
+      near: counts.near,
+      error: counts.error,
+      pending: counts.pending,
+      byKind,
+      distinctMedia: Number(distinct[0]?.n ?? 0),
+      newImages: counts.newImages,
+    };
+  },
+};

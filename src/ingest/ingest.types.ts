@@ -1,0 +1,54 @@
+import type { TriageMatch, TriageStatus } from '#haven/matching/triage.types.js';
+
+export type IngestState = 'enumerating' | 'processing' | 'done' | 'failed';
+export type ItemStatus = TriageStatus | 'error';
+
+export interface IngestRecord {
+  readonly id: string;
+  readonly caseId: string;
+  readonly caseReference: string;
+  readonly state: IngestState;
+  readonly fingerprint: string;
+  readonly sources: readonly string[];
+  readonly operator: string;
+  readonly host: string;
+  readonly toolVersion: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly runs: number;
+}
+
+/** One file or archive entry of an ingest with its triage outcome. */
+export interface IngestItemResult {
+  readonly id: number;
+  readonly path: string;
+  readonly sha256: string | null;
+  readonly status: ItemStatus | null;
+  readonly kind: string | null;
+  readonly mime: string | null;
+  readonly error: string | null;
+  readonly errorCode: string | null;
+  readonly matches: readonly TriageMatch[];
+  readonly isArchiveEntry: boolean;
+}
+
+export interface IngestSummary {
+  readonly ingestId: string;
+  readonly case: string;
+  readonly state: IngestState;
+  readonly operator: string;
+  readonly host: string;
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly files: number;
+  readonly new: number;
+  readonly exact: number;
+  readonly near: number;
+  readonly error: number;
+  readonly pending: number;
+  readonly byKind: Readonly<Record<string, number>>;
+  /** Distinct contents among the files; the rest are copies of each other. */
+  readonly distinctMedia: number;
+  /** New images: they need a specialist's eyes first. */
+  readonly newImages: number;
+}

@@ -1,0 +1,40 @@
+export type TriageStatus = 'new' | 'exact' | 'near';
+
+/** What is known about a probe: its exact hashes and, for images, its perceptual hash variants. */
+export interface Probe {
+  readonly exact: readonly { readonly signal: string; readonly value: Uint8Array }[];
+  readonly perceptual: readonly {
+    readonly signal: string;
+    readonly quality: number | null;
+    /** The probe's own value first, then its transforms (rotations, flips). */
+    readonly variants: readonly { readonly name: string; readonly bytes: Uint8Array }[];
+  }[];
+}
+
+export interface TriageMatch {
+  readonly mediaId: string;
+  readonly sha256: string;
+  readonly distance: number;
+  readonly signal: string;
+  /** For perceptual matches found through a transform of the probe (e.g. 'rotate90'). */
+  readonly transform: string | null;
+  readonly kind: string;
+  readonly cases: readonly string[];
+}
+
+export interface TriageResult {
+  readonly status: TriageStatus;
+  readonly matches: readonly TriageMatch[];
+}
+
+export interface TriageOptions {
+  /** Media first recorded by this ingest are not "held": an ingest is compared with what came before it. */
+  readonly excludeIngestId?: string | undefined;
+}
+
+export interface PerceptualSettings {
+  readonly maxDistance: number;
+  readonly minQuality: number;
+  /** Query the transforms of the probe as well as the probe itself. */
+  readonly useVariants: boolean;
+}

@@ -1,0 +1,117 @@
+import type { Queryable } from '#haven/platform/db/database.js';
+import { asBuffer } from '#haven/platform/db/bytes.js';
+import type { MediaDraft, MediaFileDraft, MediaKind, MediaRef, MediaSummary } from '#haven/media/media.types.js';
+
+interface MediaRefRow extends Record<string, unknown> {
+  id: string;
+  sha256: Uint8Array;
+  first_ingest_id: string;
+  kind: MediaKind;
+}
+
+const toRef = (row: MediaRefRow): MediaRef => ({
+  id: row.id,
+  sha256: row.sha256,
+  firstIngestId: row.first_ingest_id,
+  kind: row.kind,
+});
+
+export const mediaRepository = {
+  async findBySha256(db: Queryable, sha256: Uint8Array): Promise<MediaRef | undefined> {
+    const rows = await db.query<MediaRefRow>(
+      'SELECT id, sha256, first_ingest_id, kind FROM media WHERE sha256 = $1',
+      [asBuffer(sha256)],
+    );
+    return rows[0] && toRef(rows[0]);
+  },
+
+  /** Inserts the medium unless its SHA-256 is known; returns true when this call created it. */
+  async insertIfAbsent(db: Queryable, id: string, draft: MediaDraft, firstIngestId: string): Promise<boolean> {
+    const rows = await db.query(
+      `INSERT INTO media (id, sha256, size, mime, kind, format, width, height, analysis_state, analysis_error,
+                          metadata, thumbnail_sha256, blurred_sha256, first_ingest_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (sha256) DO NOTHING RETURNING id`,
+      [
+        id,
+        asBuffer(draft.sha256),
+        draft.size,
+        draft.mime,
+        draft.kind,
+        draft.format,
+        draft.width,
+        draft.height,
+        draft.analysisState,
+        draft.analysisError,
+        draft.metadata === null ? null : JSON.stringify(draft.metadata),
+        draft.thumbnailSha256 && asBuffer(draft.thumbnailSha256),
+        draft.blurredSha256 && asBuffer(draft.blurredSha256),
+        firstIngestId,
+      ],
+    );
+    return rows.length > 0;
+  },
+
+  /** Completes a medium whose earlier analysis failed or was deferred, when a new one succeeded. */
+  async upgradeAnalysis(db: Queryable, id: string, draft: MediaDraft): Promise<void> {
+    await db.query(
+      `UPDATE media SET format = $2, width = $3, height = $4, analysis_state = $5, analysis_error = $6,
+              metadata = $7, thumbnail_sha256 = $8, blurred_sha256 = $9
+       WHERE id = $1 AND analysis_state <> 'done'`,
+      [
+        id,
+        draft.format,
+        draft.width,
+        draft.height,
+        draft.analysisState,
+        draft.analysisError,
+        draft.metadata === null ? null : JSON.stringify(draft.metadata),
+        draft.thumbnailSha256 && asBuffer(draft.thumbnailSha256),
+        draft.blurredSha256 && asBuffer(draft.blurredSha256),
+      ],
+    );
+  },
+
+  async insertFileIfAbsent(db: Queryable, file: MediaFileDraft): Promise<void> {
+    await db.query(
+      `INSERT INTO media_files (media_id, case_id, ingest_id, source_path, source_path_key, container_sha256, size,
+                                modified_at, accessed_at, changed_at, born_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (media_id, case_id, source_path_key) DO NOTHING`,
+      [
+        file.mediaId,
+        file.caseId,
+        file.ingestId,
+        file.sourcePath,
+        asBuffer(file.sourcePathKey),
+        file.containerSha256 && asBuffer(file.containerSha256),
+        file.size,
+        file.modifiedAt,
+        file.accessedAt,
+        file.changedAt,
+        file.bornAt,
+      ],
+    );
+  },
+
+  /**
+   * Media with the case references they occur in, for triage results; occurrences recorded by
+   * `exceptIngestId` are left out (an ingest is compared with what was held before it).
+   */
+  async summaries(db: Queryable, ids: readonly string[], exceptIngestId?: string): Promise<MediaSummary[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    const rows = await db.query<MediaRefRow & { cases: string[] | null }>(
+      `SELECT m.id, m.sha256, m.first_ingest_id, m.kind,
+              array_remove(array_agg(DISTINCT c.reference ORDER BY c.reference), NULL) AS cases
+       FROM media m
+       LEFT JOIN media_files f ON f.media_id = m.id AND f.ingest_id IS DISTINCT FROM $2::uuid
+       LEFT JOIN cases c ON c.id = f.case_id
+       WHERE m.id = ANY($1::uuid[])
+       GROUP BY m.id`,
+      [ids, exceptIngestId ?? null],
+    );
+    return rows.map((row) => ({ ...toRef(row), cases: row.cases ?? [] }));
+  },
+};

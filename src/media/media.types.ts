@@ -1,0 +1,45 @@
+export type MediaKind = 'image' | 'video' | 'archive' | 'other';
+export type AnalysisState = 'done' | 'pending' | 'error';
+
+/** What ingest learned about one content, ready to be recorded. */
+export interface MediaDraft {
+  readonly sha256: Uint8Array;
+  readonly size: number;
+  readonly mime: string;
+  readonly kind: MediaKind;
+  readonly format: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly analysisState: AnalysisState;
+  readonly analysisError: string | null;
+  readonly metadata: Record<string, unknown> | null;
+  readonly thumbnailSha256: Uint8Array | null;
+  readonly blurredSha256: Uint8Array | null;
+}
+
+export interface MediaRef {
+  readonly id: string;
+  readonly sha256: Uint8Array;
+  readonly firstIngestId: string;
+  readonly kind: MediaKind;
+}
+
+/** One occurrence of a medium: where, in which case and with which file-system times. */
+export interface MediaFileDraft {
+  readonly mediaId: string;
+  readonly caseId: string;
+  readonly ingestId: string;
+  readonly sourcePath: string;
+  readonly sourcePathKey: Uint8Array;
+  readonly containerSha256: Uint8Array | null;
+  readonly size: number;
+  readonly modifiedAt: Date | null;
+  readonly accessedAt: Date | null;
+  readonly changedAt: Date | null;
+  readonly bornAt: Date | null;
+}
+
+/** A matched medium as triage shows it. */
+export interface MediaSummary extends MediaRef {
+  readonly cases: readonly string[];
+}

@@ -1,0 +1,79 @@
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigSchema, type Config } from '#haven/platform/config/config.schema.js';
+import { havenError } from '#haven/platform/errors/haven-error.js';
+
+/** Values given on the command line; they win over the environment. */
+export interface ConfigFlags {
+  readonly dataDir?: string | undefined;
+  readonly databaseUrl?: string | undefined;
+  readonly logLevel?: string | undefined;
+  readonly logFormat?: string | undefined;
+  readonly operator?: string | undefined;
+  readonly pdqMaxDistance?: number | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds and validates the configuration from flags, then HAVEN_* environment variables, then
+ * defaults. This is the only place that reads the environment.
+ */
+export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
+  const stderrIsTty = process.stderr.isTTY;
+  const raw = {
+    dataDir: path.resolve(flags.dataDir ?? env.HAVEN_DATA_DIR ?? './haven-data'),
+    databaseUrl: flags.databaseUrl ?? emptyToUndefined(env.DATABASE_URL),
+    evidenceKey: emptyToUndefined(env.HAVEN_EVIDENCE_KEY),
+    evidenceKeyFile: emptyToUndefined(env.HAVEN_EVIDENCE_KEY_FILE),
+    operator: flags.operator ?? env.HAVEN_OPERATOR ?? safeUserName(),
+    host: env.HAVEN_HOST ?? os.hostname(),
+    log: {
+      level: flags.logLevel ?? env.HAVEN_LOG_LEVEL,
+      format: flags.logFormat ?? env.HAVEN_LOG_FORMAT ?? (stderrIsTty ? 'pretty' : 'json'),
+    },
+    matching: {
+      pdqMaxDistance: flags.pdqMaxDistance ?? env.HAVEN_PDQ_MAX_DISTANCE,
+      pdqMinQuality: env.HAVEN_PDQ_MIN_QUALITY,
+      dihedral: parseBoolean(env.HAVEN_PDQ_DIHEDRAL),
+    },
+    limits: {
+      maxImagePixels: env.HAVEN_MAX_IMAGE_PIXELS,
+      archiveMaxEntries: env.HAVEN_ARCHIVE_MAX_ENTRIES,
+      archiveMaxDepth: env.HAVEN_ARCHIVE_MAX_DEPTH,
+      archiveMaxTotalBytes: env.HAVEN_ARCHIVE_MAX_TOTAL_BYTES,
+      archiveMaxRatio: env.HAVEN_ARCHIVE_MAX_RATIO,
+      nestedArchiveMaxBytes: env.HAVEN_NESTED_ARCHIVE_MAX_BYTES,
+      maxImageBytes: env.HAVEN_MAX_IMAGE_BYTES,
+    },
+    workers: {
+      imageThreads: env.HAVEN_IMAGE_THREADS ?? Math.max(1, Math.min(os.availableParallelism(), 8)),
+      ingestConcurrency: env.HAVEN_INGEST_CONCURRENCY,
+    },
+  };
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw havenError('CONFIG_INVALID', { issues });
+  }
+  return parsed.data;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+function parseBoolean(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') {
+    return undefined;
+  }
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+function safeUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,5 @@
+import { migration0001 } from '#haven/platform/db/migrations/0001-evidence-core.js';
+import type { Migration } from '#haven/platform/db/migrations/migration.js';
+
+/** Every migration, in order. Append only: never edit one that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];

@@ -1,0 +1,129 @@
+import type { Queryable } from '#haven/platform/db/database.js';
+
+export interface JobRow {
+  readonly id: number;
+  readonly queue: string;
+  readonly key: string;
+  readonly payload: unknown;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+}
+
+export interface EnqueueRequest {
+  readonly queue: string;
+  /** Idempotency key: enqueuing the same key twice keeps the first job. */
+  readonly key: string;
+  readonly payload: unknown;
+  readonly maxAttempts?: number;
+}
+
+interface JobRecord extends Record<string, unknown> {
+  id: number;
+  queue: string;
+  key: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+}
+
+/**
+ * Durable jobs in the database itself (PGlite or PostgreSQL), so that a job and the business rows
+ * that caused it commit together, and a killed process leaves jobs that simply run again.
+ */
+export const jobQueue = {
+  /** Enqueues inside the caller's transaction; returns false if the key already existed. */
+  async enqueue(tx: Queryable, request: EnqueueRequest): Promise<boolean> {
+    const rows = await tx.query(
+      `INSERT INTO jobs (queue, key, payload, state, max_attempts)
+       VALUES ($1, $2, $3, 'queued', $4)
+       ON CONFLICT (key) DO NOTHING RETURNING id`,
+      [request.queue, request.key, JSON.stringify(request.payload), request.maxAttempts ?? 5],
+    );
+    return rows.length > 0;
+  },
+
+  /** Takes the next runnable job of the given queues, or a job whose worker's lease has expired. */
+  async claim(
+    db: Queryable,
+    queues: readonly string[],
+    workerId: string,
+    leaseMs: number,
+    onlyKey?: string,
+  ): Promise<JobRow | undefined> {
+    const rows = await db.query<JobRecord>(
+      `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $2,
+              locked_until = now() + $3 * interval '1 millisecond', updated_at = now()
+       WHERE id = (
+         SELECT id FROM jobs
+         WHERE queue = ANY($1) AND run_after <= now() AND ($4::text IS NULL OR key = $4)
+           AND (state = 'queued' OR (state = 'running' AND locked_until < now()))
+         ORDER BY run_after, id
+         LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, queue, key, payload, attempts, max_attempts`,
+      [queues, workerId, leaseMs, onlyKey ?? null],
+    );
+    const row = rows[0];
+    return row && toJob(row);
+  },
+
+  async extendLease(db: Queryable, job: JobRow, workerId: string, leaseMs: number): Promise<void> {
+    await db.query(
+      `UPDATE jobs SET locked_until = now() + $3 * interval '1 millisecond', updated_at = now()
+       WHERE id = $1 AND locked_by = $2 AND state = 'running'`,
+      [job.id, workerId, leaseMs],
+    );
+  },
+
+  async complete(db: Queryable, job: JobRow): Promise<void> {
+    await db.query(
+      `UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = NULL, updated_at = now()
+       WHERE id = $1`,
+      [job.id],
+    );
+  },
+
+  /** Records a failure: retried later with back-off, or failed for good after max attempts. */
+  async fail(db: Queryable, job: JobRow, error: string, retryDelayMs: number): Promise<'retry' | 'failed'> {
+    const final = job.attempts >= job.maxAttempts;
+    await db.query(
+      `UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
+              run_after = now() + $4 * interval '1 millisecond', updated_at = now()
+       WHERE id = $1`,
+      [job.id, final ? 'failed' : 'queued', error, retryDelayMs],
+    );
+    return final ? 'failed' : 'retry';
+  },
+
+  /**
+   * Returns to the queue every job marked running. Only safe when this process owns the database
+   * exclusively (the embedded database behind the data-dir lock): any running job is then orphaned.
+   */
+  async recoverOrphans(db: Queryable): Promise<number> {
+    const rows = await db.query(
+      `UPDATE jobs SET state = 'queued', locked_by = NULL, locked_until = NULL, updated_at = now()
+       WHERE state = 'running' RETURNING id`,
+    );
+    return rows.length;
+  },
+
+  async state(db: Queryable, key: string): Promise<{ state: string; lastError: string | null } | undefined> {
+    const rows = await db.query<{ state: string; last_error: string | null }>(
+      'SELECT state, last_error FROM jobs WHERE key = $1',
+      [key],
+    );
+    const row = rows[0];
+    return row && { state: row.state, lastError: row.last_error };
+  },
+};
+
+function toJob(row: JobRecord): JobRow {
+  const payload: unknown = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+  return {
+    id: Number(row.id),
+    queue: row.queue,
+    key: row.key,
+    payload,
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+  };
+}
