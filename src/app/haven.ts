@@ -51,7 +51,11 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
     throw havenError('DATA_DIR_UNUSABLE', { dataDir, reason: (error as Error).message });
   }
   const lock = lockDataDir(dataDir);
-  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const cleanups: (() => Promise<void> | void)[] = [
+    () => {
+      lock.release();
+    },
+  ];
   try {
     const key = loadEvidenceKey({ ...config, dataDir });
     if (key.source === 'generated') {
@@ -81,7 +85,11 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
     const settings = new Map<string, PerceptualSettings>([
       [
         pdqSignal.name,
-        { maxDistance: matching.pdqMaxDistance, minQuality: matching.pdqMinQuality, useVariants: matching.dihedral },
+        {
+          maxDistance: matching.pdqMaxDistance,
+          minQuality: matching.pdqMinQuality,
+          useVariants: matching.dihedral,
+        },
       ],
     ]);
     const triage = new TriageService(indexes, settings);

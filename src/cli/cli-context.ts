@@ -1,7 +1,7 @@
 import { openHaven, type Haven } from '#haven/app/haven.js';
 import type { Config } from '#haven/platform/config/config.schema.js';
 import { loadConfig } from '#haven/platform/config/load-config.js';
-import { createLogger, type Logger, type LogLevel } from '#haven/platform/log/logger.js';
+import { createLogger, type Logger } from '#haven/platform/log/logger.js';
 
 /** Options every command that touches a data directory accepts. */
 export interface DataOptions {
@@ -21,7 +21,7 @@ export function cliConfig(options: DataOptions): Config {
 }
 
 export function cliLogger(config: Config): Logger {
-  return createLogger({ level: config.log.level as LogLevel, format: config.log.format });
+  return createLogger({ level: config.log.level, format: config.log.format });
 }
 
 /** Opens Haven for one command and always closes it (saving indexes, releasing the lock). */

@@ -23,7 +23,11 @@ export interface FileHashes {
 }
 
 /** Hashes one file without any database: crypto hashes always, PDQ and size for images. */
-export async function hashFile(entry: WalkEntry, analyser: ImageAnalyser, limits: Config['limits']): Promise<FileHashes> {
+export async function hashFile(
+  entry: WalkEntry,
+  analyser: ImageAnalyser,
+  limits: Config['limits'],
+): Promise<FileHashes> {
   const empty = {
     path: entry.displayPath,
     mime: null,

@@ -4,7 +4,7 @@ import type { AnalysedContent, PipelineHandler, Problem } from '#haven/ingest/pi
 import { probeOf, signalValuesOf } from '#haven/ingest/pipeline/probe.js';
 import type { ContentSource } from '#haven/ingest/pipeline/content-source.js';
 import { mediaService } from '#haven/media/media.service.js';
-import type { MediaDraft, MediaKind } from '#haven/media/media.types.js';
+import type { MediaDraft } from '#haven/media/media.types.js';
 import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
 import { signalValuesRepository } from '#haven/matching/signal-values.repository.js';
 import type { TriageService } from '#haven/matching/triage.service.js';
@@ -112,7 +112,7 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
 
   async #draftOf(analysed: AnalysedContent): Promise<MediaDraft> {
     const { content, image, problem } = analysed;
-    const kind = content.sniff.kind as MediaKind;
+    const kind = content.sniff.kind;
     let thumbnailSha256: Uint8Array | null = null;
     let blurredSha256: Uint8Array | null = null;
     if (image?.previews) {

@@ -39,7 +39,7 @@ const toIngest = (row: IngestRow): IngestRecord => ({
   toolVersion: row.tool_version,
   startedAt: row.started_at,
   finishedAt: row.finished_at,
-  runs: Number(row.runs),
+  runs: row.runs,
 });
 
 export interface PendingItem {
@@ -171,7 +171,7 @@ export const ingestRepository = {
       [ingestId, afterId, limit],
     );
     return rows.map((row) => ({
-      id: Number(row.id),
+      id: row.id,
       sourcePath: row.source_path,
       sourcePathKey: asBuffer(row.source_path_key),
     }));
@@ -213,7 +213,7 @@ export const ingestRepository = {
         JSON.stringify(outcome.matches),
       ],
     );
-    return Number(rows[0]!.id);
+    return rows[0]!.id;
   },
 
   async markItemDone(db: Queryable, itemId: number): Promise<void> {
@@ -225,7 +225,7 @@ export const ingestRepository = {
       `SELECT count(*)::int AS n FROM ingest_items WHERE ingest_id = $1 AND state = 'pending'`,
       [ingestId],
     );
-    return Number(rows[0]?.n ?? 0);
+    return rows[0]?.n ?? 0;
   },
 
   /** Every item with its outcome, in path order (archive entries follow their archive). */
@@ -249,7 +249,7 @@ export const ingestRepository = {
       [ingestId],
     );
     return rows.map((row) => ({
-      id: Number(row.id),
+      id: row.id,
       path: row.source_path,
       sha256: row.sha256 ? hex(row.sha256) : null,
       status: row.status,
@@ -275,7 +275,7 @@ export const ingestRepository = {
     const counts = { new: 0, exact: 0, near: 0, error: 0, pending: 0, files: 0, newImages: 0 };
     const byKind: Record<string, number> = {};
     for (const row of rows) {
-      const n = Number(row.n);
+      const n = row.n;
       counts.files += n;
       if (row.state === 'pending') {
         counts.pending += n;
@@ -309,7 +309,7 @@ export const ingestRepository = {
       error: counts.error,
       pending: counts.pending,
       byKind,
-      distinctMedia: Number(distinct[0]?.n ?? 0),
+      distinctMedia: distinct[0]?.n ?? 0,
       newImages: counts.newImages,
     };
   },

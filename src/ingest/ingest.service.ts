@@ -126,6 +126,7 @@ export class IngestService {
     counters.found = await ingestRepository.countPending(db, ingest.id);
     await this.#process(ingest, () => {
       counters.handled += 1;
+      log.debug('item recorded', { ingest: ingest.id, handled: counters.handled });
       onProgress({ phase: 'processing', ...counters });
     });
     await this.#deps.indexes.save();

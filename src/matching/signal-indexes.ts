@@ -11,8 +11,19 @@ export interface IndexedSignal {
   readonly minQuality: number;
 }
 
+/** How an index came to be in memory at open, for operators and tests. */
+export interface IndexOrigin {
+  readonly signal: string;
+  readonly loadedFrom: 'snapshot' | 'database';
+  /** Rows read from the database at open: all of them for a rebuild, only newer ones after a snapshot. */
+  readonly rowsReadAtOpen: number;
+  readonly entries: number;
+}
+
 interface LiveIndex {
   readonly config: IndexedSignal;
+  loadedFrom: 'snapshot' | 'database';
+  rowsRead: number;
   index: SignalIndex;
   lastSignalId: number;
   lastRemovalSeq: number;
@@ -33,6 +44,7 @@ export class SignalIndexes {
   readonly #databaseId: string;
   readonly #log: Logger;
   readonly #live = new Map<string, LiveIndex>();
+  readonly #origins: IndexOrigin[] = [];
 
   private constructor(db: Queryable, store: IndexSnapshotStore, databaseId: string, log: Logger) {
     this.#db = db;
@@ -48,12 +60,29 @@ export class SignalIndexes {
     signals: readonly IndexedSignal[];
     log: Logger;
   }): Promise<SignalIndexes> {
-    const indexes = new SignalIndexes(options.db, new IndexSnapshotStore(options.dir), options.databaseId, options.log);
+    const indexes = new SignalIndexes(
+      options.db,
+      new IndexSnapshotStore(options.dir),
+      options.databaseId,
+      options.log,
+    );
     for (const config of options.signals) {
       indexes.#live.set(config.signal.name, await indexes.#load(config));
     }
     await indexes.refresh();
+    for (const live of indexes.#live.values()) {
+      indexes.#origins.push({
+        signal: live.config.signal.name,
+        loadedFrom: live.loadedFrom,
+        rowsReadAtOpen: live.rowsRead,
+        entries: live.index.size,
+      });
+    }
     return indexes;
+  }
+
+  origins(): readonly IndexOrigin[] {
+    return this.#origins;
   }
 
   /** Folds in rows added or removed since the last refresh (other processes may write too). */
@@ -72,7 +101,9 @@ export class SignalIndexes {
   }
 
   /** Adds rows this process just committed (no need to wait for the next refresh). */
-  noteAdded(rows: readonly { id: number; signal: string; value: Uint8Array; quality: number | null }[]): void {
+  noteAdded(
+    rows: readonly { id: number; signal: string; value: Uint8Array; quality: number | null }[],
+  ): void {
     for (const row of rows) {
       const live = this.#live.get(row.signal);
       if (!live || row.id <= live.lastSignalId) {
@@ -119,7 +150,6 @@ export class SignalIndexes {
     if (snapshot) {
       const { header } = snapshot;
       const usable =
-        header.format === 1 &&
         header.databaseId === this.#databaseId &&
         header.signal === signal.name &&
         header.pipelineVersion === signal.pipelineVersion &&
@@ -130,13 +160,18 @@ export class SignalIndexes {
           this.#log.debug('index loaded from snapshot', { signal: signal.name, entries: index.size });
           return {
             config,
+            loadedFrom: 'snapshot',
+            rowsRead: 0,
             index,
             lastSignalId: header.lastSignalId,
             lastRemovalSeq: header.lastRemovalSeq,
             unsaved: 0,
           };
         } catch (error) {
-          this.#log.warn('index snapshot unusable; rebuilding', { signal: signal.name, error: describeError(error) });
+          this.#log.warn('index snapshot unusable; rebuilding', {
+            signal: signal.name,
+            error: describeError(error),
+          });
         }
       } else {
         this.#log.info('index snapshot out of date; rebuilding', { signal: signal.name });
@@ -171,7 +206,15 @@ export class SignalIndexes {
     });
     const index = signal.buildIndex(Float64Array.from(ids), values);
     this.#log.debug('index built from the database', { signal: signal.name, entries: index.size });
-    return { config, index, lastSignalId, lastRemovalSeq, unsaved: ids.length > 0 ? ids.length : 1 };
+    return {
+      config,
+      loadedFrom: 'database',
+      rowsRead: ids.length,
+      index,
+      lastSignalId,
+      lastRemovalSeq,
+      unsaved: Math.max(1, ids.length),
+    };
   }
 
   async #catchUp(live: LiveIndex): Promise<void> {
@@ -180,6 +223,7 @@ export class SignalIndexes {
       const page = await signalValuesRepository.pageAfter(this.#db, signal.name, live.lastSignalId, PAGE);
       for (const row of page) {
         live.lastSignalId = row.id;
+        live.rowsRead += 1;
         if ((row.quality ?? 0) >= minQuality && row.value.byteLength === signal.byteLength) {
           live.index.add(row.id, row.value);
           live.unsaved += 1;
@@ -189,7 +233,11 @@ export class SignalIndexes {
         break;
       }
     }
-    for (const removal of await signalValuesRepository.removalsAfter(this.#db, signal.name, live.lastRemovalSeq)) {
+    for (const removal of await signalValuesRepository.removalsAfter(
+      this.#db,
+      signal.name,
+      live.lastRemovalSeq,
+    )) {
       live.index.remove(removal.signalId);
       live.lastRemovalSeq = removal.seq;
       live.unsaved += 1;

@@ -23,7 +23,7 @@ interface ValueRow extends Record<string, unknown> {
 }
 
 const toValue = (row: ValueRow): StoredSignalValue => ({
-  id: Number(row.id),
+  id: row.id,
   signal: row.signal,
   value: row.value,
   quality: row.quality,
@@ -57,7 +57,12 @@ export const signalValuesRepository = {
   },
 
   /** Values of one signal stored after `afterId`, in id order (index catch-up). */
-  async pageAfter(db: Queryable, signal: string, afterId: number, limit: number): Promise<StoredSignalValue[]> {
+  async pageAfter(
+    db: Queryable,
+    signal: string,
+    afterId: number,
+    limit: number,
+  ): Promise<StoredSignalValue[]> {
     const rows = await db.query<ValueRow>(
       `SELECT id, signal, value, quality FROM media_signals
        WHERE signal = $1 AND id > $2 ORDER BY id LIMIT $3`,
@@ -75,12 +80,12 @@ export const signalValuesRepository = {
       'SELECT seq, signal_id FROM media_signal_removals WHERE signal = $1 AND seq > $2 ORDER BY seq',
       [signal, afterSeq],
     );
-    return rows.map((row) => ({ seq: Number(row.seq), signalId: Number(row.signal_id) }));
+    return rows.map((row) => ({ seq: row.seq, signalId: row.signal_id }));
   },
 
   async latestRemovalSeq(db: Queryable): Promise<number> {
     const rows = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM media_signal_removals');
-    return Number(rows[0]?.seq ?? 0);
+    return rows[0]?.seq ?? 0;
   },
 
   /** Media holding any of these exact values. */
@@ -109,7 +114,7 @@ export const signalValuesRepository = {
       'SELECT id, media_id FROM media_signals WHERE id = ANY($1::bigint[])',
       [ids],
     );
-    return new Map(rows.map((row) => [Number(row.id), row.media_id]));
+    return new Map(rows.map((row) => [row.id, row.media_id]));
   },
 
   async valuesOfMedia(db: Queryable, mediaId: string): Promise<StoredSignalValue[]> {

@@ -43,7 +43,11 @@ export class TriageService {
     for (const mediaId of exact.keys()) {
       near.delete(mediaId);
     }
-    const summaries = await mediaService.summaries(db, [...exact.keys(), ...near.keys()], options.excludeIngestId);
+    const summaries = await mediaService.summaries(
+      db,
+      [...exact.keys(), ...near.keys()],
+      options.excludeIngestId,
+    );
     const held = summaries.filter((media) => media.firstIngestId !== options.excludeIngestId);
     const toMatch = (candidate: Candidate, media: (typeof held)[number]): TriageMatch => ({
       mediaId: media.id,
@@ -69,7 +73,11 @@ export class TriageService {
     const byRow = new Map<number, Candidate>();
     for (const perceptual of probe.perceptual) {
       const settings = this.#settings.get(perceptual.signal);
-      if (!settings || !this.#indexes.has(perceptual.signal) || (perceptual.quality ?? 0) < settings.minQuality) {
+      if (
+        !settings ||
+        !this.#indexes.has(perceptual.signal) ||
+        (perceptual.quality ?? 0) < settings.minQuality
+      ) {
         continue;
       }
       const variants = settings.useVariants ? perceptual.variants : perceptual.variants.slice(0, 1);

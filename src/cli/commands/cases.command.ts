@@ -13,7 +13,11 @@ export function registerCases(program: Command): void {
       await withHaven(options, async (haven) => {
         for (const record of await caseService.list(haven.db)) {
           if (options.json) {
-            printJson({ reference: record.reference, createdAt: record.createdAt, createdBy: record.createdBy });
+            printJson({
+              reference: record.reference,
+              createdAt: record.createdAt,
+              createdBy: record.createdBy,
+            });
           } else {
             printLine(`${record.reference}\t${record.createdAt.toISOString()}\t${record.createdBy}`);
           }

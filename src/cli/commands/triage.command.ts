@@ -23,7 +23,9 @@ export function registerTriage(program: Command): void {
     .action(async (ingestId: string | undefined, options: TriageOptions) => {
       const format = outputFormat(options);
       await withHaven(options, async (haven) => {
-        const ingest = ingestId ? await haven.ingests.get(ingestId) : await haven.ingests.latest(options.case);
+        const ingest = ingestId
+          ? await haven.ingests.get(ingestId)
+          : await haven.ingests.latest(options.case);
         const summary = await haven.ingests.summary(ingest.id);
         const items = await haven.ingests.results(ingest.id);
         printTriage(format, `Ingest ${ingest.id} into case ${summary.case}`, summary, items);

@@ -36,7 +36,9 @@ export function triageCsv(items: readonly IngestItemResult[]): string {
       item.error ?? '',
     ];
   });
-  return [COLUMNS as readonly string[], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return (
+    [COLUMNS as readonly string[], ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n'
+  );
 }
 
 function csvCell(value: string): string {

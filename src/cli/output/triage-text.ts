@@ -4,7 +4,11 @@ import type { TriageMatch } from '#haven/matching/triage.types.js';
 const LIST_LIMIT = 50;
 
 /** The triage summary a person reads after an ingest or a match. */
-export function triageText(title: string, summary: SummaryCounts, items: readonly IngestItemResult[]): string {
+export function triageText(
+  title: string,
+  summary: SummaryCounts,
+  items: readonly IngestItemResult[],
+): string {
   const lines: string[] = [title];
   lines.push(
     `  files: ${summary.files}   new: ${summary.new} (new images to review: ${summary.newImages})   ` +
@@ -17,7 +21,11 @@ export function triageText(title: string, summary: SummaryCounts, items: readonl
       .join(', ');
     lines.push(`  distinct contents: ${summary.distinctMedia}${kinds ? `; by kind: ${kinds}` : ''}`);
   }
-  const section = (heading: string, chosen: IngestItemResult[], describe: (item: IngestItemResult) => string): void => {
+  const section = (
+    heading: string,
+    chosen: IngestItemResult[],
+    describe: (item: IngestItemResult) => string,
+  ): void => {
     if (chosen.length === 0) {
       return;
     }
@@ -34,17 +42,26 @@ export function triageText(title: string, summary: SummaryCounts, items: readonl
     items.filter((item) => item.status === 'new' && item.kind === 'image'),
     (item) => item.path,
   );
-  section('Near duplicates of held media', items.filter((item) => item.status === 'near'), (item) =>
-    `${item.path}  ~ ${describeMatch(item.matches[0])}${item.matches.length > 1 ? ` (+${item.matches.length - 1} more)` : ''}`,
+  section(
+    'Near duplicates of held media',
+    items.filter((item) => item.status === 'near'),
+    (item) =>
+      `${item.path}  ~ ${describeMatch(item.matches[0])}${item.matches.length > 1 ? ` (+${item.matches.length - 1} more)` : ''}`,
   );
   section(
     'New, not images',
     items.filter((item) => item.status === 'new' && item.kind !== 'image'),
     (item) => `${item.path}  (${item.mime ?? 'unknown type'})`,
   );
-  section('Errors', items.filter((item) => item.status === 'error'), (item) => `${item.path}  ${item.error ?? ''}`);
-  section('Already held (exact copies)', items.filter((item) => item.status === 'exact'), (item) =>
-    `${item.path}  = ${describeMatch(item.matches[0])}`,
+  section(
+    'Errors',
+    items.filter((item) => item.status === 'error'),
+    (item) => `${item.path}  ${item.error ?? ''}`,
+  );
+  section(
+    'Already held (exact copies)',
+    items.filter((item) => item.status === 'exact'),
+    (item) => `${item.path}  = ${describeMatch(item.matches[0])}`,
   );
   return lines.join('\n');
 }

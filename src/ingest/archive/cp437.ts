@@ -5,7 +5,7 @@ const HIGH =
 export function decodeCp437(bytes: Uint8Array): string {
   let out = '';
   for (const byte of bytes) {
-    out += byte < 0x80 ? String.fromCharCode(byte) : HIGH[byte - 0x80];
+    out += byte < 0x80 ? String.fromCharCode(byte) : HIGH.charAt(byte - 0x80);
   }
   return out;
 }

@@ -14,7 +14,7 @@ export interface ContentSource {
   readonly containerSha256: Buffer | null;
   /** Set for files on disk, so that archives can be opened in place. */
   readonly filePath: Buffer | null;
-  open(): Promise<AsyncIterable<Uint8Array>>;
+  open(): Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>;
 }
 
 export function fileSource(
@@ -51,12 +51,7 @@ export function bufferSource(
     depth,
     containerSha256,
     filePath: null,
-    open: () =>
-      Promise.resolve(
-        (async function* () {
-          yield bytes;
-        })(),
-      ),
+    open: () => Promise.resolve([bytes]),
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SNIFF_BYTES, sniffMediaType, type SniffResult } from '#haven/ingest/media-types/sniff.js';
-import type { BlobStore, PutResult } from '#haven/platform/evidence/blob-store.js';
+import type { BlobStore, BlobWriter, PutResult } from '#haven/platform/evidence/blob-store.js';
 import type { ByteStreamSignalType } from '#haven/signals/signal-type.js';
 
 export interface ContentBytes {
@@ -28,7 +28,7 @@ export interface ReadContentOptions {
  * the evidence store, and (when small enough) the bytes themselves for decoding.
  */
 export async function readContent(
-  stream: AsyncIterable<Uint8Array>,
+  stream: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   options: ReadContentOptions,
 ): Promise<ContentBytes> {
   const hashers = options.signals.map((signal) => ({ name: signal.name, hasher: signal.createHasher() }));
@@ -37,9 +37,9 @@ export async function readContent(
   let headBytes = 0;
   let sniff: SniffResult | undefined;
   let limit = 0;
-  let kept: Buffer[] | undefined = [];
   let size = 0;
-  let writer = undefined as ReturnType<BlobStore['createWriter']> | undefined;
+  // Mutated inside consume(): kept in an object so that the compiler does not narrow them.
+  const state: { kept: Buffer[] | undefined; writer: BlobWriter | undefined } = { kept: [], writer: undefined };
 
   const consume = async (chunk: Buffer): Promise<void> => {
     for (const { hasher } of hashers) {
@@ -47,18 +47,18 @@ export async function readContent(
     }
     ownSha256.update(chunk);
     size += chunk.length;
-    if (kept && size <= limit) {
-      kept.push(chunk);
+    if (state.kept && size <= limit) {
+      state.kept.push(chunk);
       return;
     }
-    if (options.store && !writer) {
-      writer = options.store.createWriter();
-      for (const earlier of kept ?? []) {
-        await writer.write(earlier);
+    if (options.store && !state.writer) {
+      state.writer = options.store.createWriter();
+      for (const earlier of state.kept ?? []) {
+        await state.writer.write(earlier);
       }
     }
-    kept = undefined;
-    await writer?.write(chunk);
+    state.kept = undefined;
+    await state.writer?.write(chunk);
   };
 
   try {
@@ -86,15 +86,17 @@ export async function readContent(
       await consume(first);
     }
   } catch (error) {
-    await writer?.abort();
+    await state.writer?.abort();
     throw error;
   }
 
   const sha256 = ownSha256.digest();
-  const bytes = kept ? Buffer.concat(kept) : undefined;
+  const bytes = state.kept ? Buffer.concat(state.kept) : undefined;
   let stored: PutResult | undefined;
-  if (options.store) {
-    stored = writer ? await writer.commit() : await options.store.putBytes(bytes!, sha256);
+  if (state.writer) {
+    stored = await state.writer.commit();
+  } else if (options.store && bytes && size > 0) {
+    stored = await options.store.putBytes(bytes, sha256);
   }
   const hashes = new Map(hashers.map(({ name, hasher }) => [name, hasher.digest()]));
   return { sniff, size, hashes, sha256, bytes, stored };

@@ -90,7 +90,7 @@ async function* walkPath(
 
 async function listNames(folder: Buffer): Promise<Buffer[]> {
   const names = await readdir(folder, { encoding: 'buffer' });
-  return names.sort(Buffer.compare);
+  return names.sort((a, b) => Buffer.compare(a, b));
 }
 
 function problem(fsPath: Buffer, code: ErrorCode, reason: string): WalkEntry {

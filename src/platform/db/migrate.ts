@@ -20,8 +20,10 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
         // Serialises concurrent starts against one server; the loser sees the version as applied.
         await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       }
-      const rows = await tx.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
-      const versions = rows.map((row) => Number(row.version));
+      const rows = await tx.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      const versions = rows.map((row) => row.version);
       const newest = Math.max(0, ...versions);
       if (newest > known) {
         throw havenError('SCHEMA_TOO_NEW', { found: newest, known });
