@@ -31,7 +31,10 @@ export const caseRepository = {
   },
 
   /** Inserts unless the reference exists; returns the stored case either way. */
-  async insertIfAbsent(db: Queryable, record: { id: string; reference: string; createdBy: string }): Promise<CaseRecord> {
+  async insertIfAbsent(
+    db: Queryable,
+    record: { id: string; reference: string; createdBy: string },
+  ): Promise<CaseRecord> {
     await db.query(
       `INSERT INTO cases (id, reference, created_by) VALUES ($1, $2, $3) ON CONFLICT (reference) DO NOTHING`,
       [record.id, record.reference, record.createdBy],

@@ -8,7 +8,9 @@ const THEMES: readonly DemoTheme[] = ['room', 'objects', 'landscape'];
 
 async function picture(seed: number): Promise<Buffer> {
   const theme = THEMES[seed % THEMES.length]!;
-  return sharp(Buffer.from(demoSvg(theme, seed))).jpeg({ quality: 90 }).toBuffer();
+  return sharp(Buffer.from(demoSvg(theme, seed)))
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /**

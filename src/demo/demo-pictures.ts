@@ -68,7 +68,9 @@ export function demoSvg(theme: DemoTheme, seed: number, width = 1024, height = 7
         path += ` L${x},${base - random() * height * 0.2}`;
       }
       path += ` L${width},${height} Z`;
-      shapes.push(`<path d="${path}" fill="hsl(${(hue + 120 + layer * 15) % 360},${35 + layer * 10}%,${45 - layer * 8}%)"/>`);
+      shapes.push(
+        `<path d="${path}" fill="hsl(${(hue + 120 + layer * 15) % 360},${35 + layer * 10}%,${45 - layer * 8}%)"/>`,
+      );
     }
     for (let i = 0; i < 14 + Math.floor(random() * 10); i += 1) {
       const x = random() * width;

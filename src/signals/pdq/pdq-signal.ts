@@ -27,7 +27,10 @@ export const pdqSignal: PixelSignalType = {
     const original = plain?.hash ?? dihedral.hashes[0]!;
     return {
       value: { bytes: original, quality: plain?.quality ?? dihedral.quality },
-      variants: PDQ_DIHEDRAL_NAMES.map((name, i) => ({ name, bytes: i === 0 ? original : dihedral.hashes[i]! })),
+      variants: PDQ_DIHEDRAL_NAMES.map((name, i) => ({
+        name,
+        bytes: i === 0 ? original : dihedral.hashes[i]!,
+      })),
     };
   },
   toText: pdqToHex,

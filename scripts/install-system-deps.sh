@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Debian packages the test suite needs (Debian 12 / bookworm). Safe to run again.
+#   libimage-exiftool-perl  exiftool: writes EXIF/XMP into generated test images
+#   libheif-examples        heif-enc: makes HEIC (HEVC) test images
+set -euo pipefail
+
+packages=(libimage-exiftool-perl libheif-examples)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$package")
+  fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "system packages: all present (${packages[*]})"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "system packages missing (${missing[*]}) and apt-get is not available: install them by hand" >&2
+  exit 1
+fi
+run_as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    run_as_root=(sudo)
+  else
+    echo "system packages missing (${missing[*]}): run this script as root" >&2
+    exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${run_as_root[@]}" apt-get update -qq
+"${run_as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "system packages: installed ${missing[*]}"
