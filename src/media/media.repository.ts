@@ -1,6 +1,12 @@
 import type { Queryable } from '#haven/platform/db/database.js';
 import { asBuffer } from '#haven/platform/db/bytes.js';
-import type { MediaDraft, MediaFileDraft, MediaKind, MediaRef, MediaSummary } from '#haven/media/media.types.js';
+import type {
+  MediaDraft,
+  MediaFileDraft,
+  MediaKind,
+  MediaRef,
+  MediaSummary,
+} from '#haven/media/media.types.js';
 
 interface MediaRefRow extends Record<string, unknown> {
   id: string;
@@ -26,7 +32,12 @@ export const mediaRepository = {
   },
 
   /** Inserts the medium unless its SHA-256 is known; returns true when this call created it. */
-  async insertIfAbsent(db: Queryable, id: string, draft: MediaDraft, firstIngestId: string): Promise<boolean> {
+  async insertIfAbsent(
+    db: Queryable,
+    id: string,
+    draft: MediaDraft,
+    firstIngestId: string,
+  ): Promise<boolean> {
     const rows = await db.query(
       `INSERT INTO media (id, sha256, size, mime, kind, format, width, height, analysis_state, analysis_error,
                           metadata, thumbnail_sha256, blurred_sha256, first_ingest_id)

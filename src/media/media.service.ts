@@ -21,7 +21,8 @@ export const mediaService = {
     return { media, created };
   },
 
-  recordFile: (tx: Queryable, file: MediaFileDraft): Promise<void> => mediaRepository.insertFileIfAbsent(tx, file),
+  recordFile: (tx: Queryable, file: MediaFileDraft): Promise<void> =>
+    mediaRepository.insertFileIfAbsent(tx, file),
 
   findBySha256: (db: Queryable, sha256: Uint8Array): Promise<MediaRef | undefined> =>
     mediaRepository.findBySha256(db, sha256),

@@ -22,7 +22,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
   const stderrIsTty = process.stderr.isTTY;
   const raw = {
-    dataDir: path.resolve(flags.dataDir ?? env.HAVEN_DATA_DIR ?? './haven-data'),
+    dataDir: path.resolve(flags.dataDir ?? emptyToUndefined(env.HAVEN_DATA_DIR) ?? './haven-data'),
     databaseUrl: flags.databaseUrl ?? emptyToUndefined(env.DATABASE_URL),
     evidenceKey: emptyToUndefined(env.HAVEN_EVIDENCE_KEY),
     evidenceKeyFile: emptyToUndefined(env.HAVEN_EVIDENCE_KEY_FILE),
@@ -33,22 +33,23 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       format: flags.logFormat ?? env.HAVEN_LOG_FORMAT ?? (stderrIsTty ? 'pretty' : 'json'),
     },
     matching: {
-      pdqMaxDistance: flags.pdqMaxDistance ?? env.HAVEN_PDQ_MAX_DISTANCE,
-      pdqMinQuality: env.HAVEN_PDQ_MIN_QUALITY,
+      pdqMaxDistance: flags.pdqMaxDistance ?? emptyToUndefined(env.HAVEN_PDQ_MAX_DISTANCE),
+      pdqMinQuality: emptyToUndefined(env.HAVEN_PDQ_MIN_QUALITY),
       dihedral: parseBoolean(env.HAVEN_PDQ_DIHEDRAL),
     },
     limits: {
-      maxImagePixels: env.HAVEN_MAX_IMAGE_PIXELS,
-      archiveMaxEntries: env.HAVEN_ARCHIVE_MAX_ENTRIES,
-      archiveMaxDepth: env.HAVEN_ARCHIVE_MAX_DEPTH,
-      archiveMaxTotalBytes: env.HAVEN_ARCHIVE_MAX_TOTAL_BYTES,
-      archiveMaxRatio: env.HAVEN_ARCHIVE_MAX_RATIO,
-      nestedArchiveMaxBytes: env.HAVEN_NESTED_ARCHIVE_MAX_BYTES,
-      maxImageBytes: env.HAVEN_MAX_IMAGE_BYTES,
+      maxImagePixels: emptyToUndefined(env.HAVEN_MAX_IMAGE_PIXELS),
+      archiveMaxEntries: emptyToUndefined(env.HAVEN_ARCHIVE_MAX_ENTRIES),
+      archiveMaxDepth: emptyToUndefined(env.HAVEN_ARCHIVE_MAX_DEPTH),
+      archiveMaxTotalBytes: emptyToUndefined(env.HAVEN_ARCHIVE_MAX_TOTAL_BYTES),
+      archiveMaxRatio: emptyToUndefined(env.HAVEN_ARCHIVE_MAX_RATIO),
+      nestedArchiveMaxBytes: emptyToUndefined(env.HAVEN_NESTED_ARCHIVE_MAX_BYTES),
+      maxImageBytes: emptyToUndefined(env.HAVEN_MAX_IMAGE_BYTES),
     },
     workers: {
-      imageThreads: env.HAVEN_IMAGE_THREADS ?? Math.max(1, Math.min(os.availableParallelism(), 8)),
-      ingestConcurrency: env.HAVEN_INGEST_CONCURRENCY,
+      imageThreads:
+        emptyToUndefined(env.HAVEN_IMAGE_THREADS) ?? Math.max(1, Math.min(os.availableParallelism(), 8)),
+      ingestConcurrency: emptyToUndefined(env.HAVEN_INGEST_CONCURRENCY),
     },
   };
   const parsed = ConfigSchema.safeParse(raw);
@@ -59,6 +60,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   return parsed.data;
 }
 
+// An empty variable means unset: coerced, '' would become 0 (or the working directory).
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }

@@ -73,14 +73,15 @@ function tryCreate(file: string): number | undefined {
 
 function readOwner(file: string): LockOwner | undefined {
   try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockOwner>;
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
     if (typeof parsed.pid === 'number' && typeof parsed.host === 'string') {
       return {
         pid: parsed.pid,
         host: parsed.host,
-        since: String(parsed.since ?? 'unknown'),
-        bootId: parsed.bootId,
-        startTick: parsed.startTick,
+        since: text(parsed.since) ?? 'unknown',
+        bootId: text(parsed.bootId),
+        startTick: text(parsed.startTick),
       };
     }
   } catch {

@@ -33,7 +33,8 @@ export const ERROR_CATALOGUE = {
   INPUT_EMPTY: { status: 422, message: 'Empty file (0 bytes): nothing to analyse' },
   IMAGE_NOT_DECODED: {
     status: 422,
-    message: 'Image of {size} bytes is above the in-memory decode limit of {limit} bytes; stored and hashed, not decoded',
+    message:
+      'Image of {size} bytes is above the in-memory decode limit of {limit} bytes; stored and hashed, not decoded',
   },
   IMAGE_UNDECODABLE: { status: 422, message: 'Cannot decode image: {reason}' },
   IMAGE_TOO_LARGE: {

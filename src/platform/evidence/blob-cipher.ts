@@ -84,7 +84,10 @@ export function openChunk(
     decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
     return Buffer.concat([decipher.update(record.subarray(0, record.length - TAG_BYTES)), decipher.final()]);
   } catch {
-    throw havenError('EVIDENCE_CORRUPT', { sha256: blobName, reason: `chunk ${index} failed authentication` });
+    throw havenError('EVIDENCE_CORRUPT', {
+      sha256: blobName,
+      reason: `chunk ${index} failed authentication`,
+    });
   }
 }
 

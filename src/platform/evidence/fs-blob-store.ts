@@ -74,7 +74,7 @@ export class FsBlobStore implements BlobStore {
     const handle = await this.#openExisting(sha256);
     try {
       const header = await this.#readHeader(handle, sha256);
-      return plainSize((await handle.stat()).size, header.chunkSize);
+      return plainSize(await this.#fileBytes(handle, header, sha256), header.chunkSize);
     } finally {
       await handle.close();
     }
@@ -85,7 +85,7 @@ export class FsBlobStore implements BlobStore {
     const handle = await this.#openExisting(sha256);
     try {
       const header = await this.#readHeader(handle, sha256);
-      const fileBytes = (await handle.stat()).size;
+      const fileBytes = await this.#fileBytes(handle, header, sha256);
       const total = plainSize(fileBytes, header.chunkSize);
       const count = chunkCount(fileBytes, header.chunkSize);
       const start = range ? Math.max(0, range.start) : 0;
@@ -167,6 +167,18 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  /** The file size, refused when the last chunk record cannot even hold its tag (truncated file). */
+  async #fileBytes(handle: FileHandle, header: BlobHeader, sha256: Uint8Array): Promise<number> {
+    const fileBytes = (await handle.stat()).size;
+    const fullRecords = chunkCount(fileBytes, header.chunkSize) - 1;
+    const lastRecord = fileBytes - BLOB_HEADER_BYTES - fullRecords * (header.chunkSize + TAG_BYTES);
+    if (lastRecord < TAG_BYTES) {
+      const name = Buffer.from(sha256).toString('hex');
+      throw havenError('EVIDENCE_CORRUPT', { sha256: name, reason: 'file is truncated' });
+    }
+    return fileBytes;
+  }
+
   async #readHeader(handle: FileHandle, sha256: Uint8Array): Promise<BlobHeader> {
     const bytes = Buffer.alloc(BLOB_HEADER_BYTES);
     const { bytesRead } = await handle.read(bytes, 0, BLOB_HEADER_BYTES, 0);
@@ -204,7 +216,9 @@ class FsBlobWriter implements BlobWriter {
     const all = Buffer.concat(this.#pending);
     let offset = 0;
     while (all.length - offset > chunkSize) {
-      await this.#append(sealChunk(this.#header, this.#index, false, all.subarray(offset, offset + chunkSize)));
+      await this.#append(
+        sealChunk(this.#header, this.#index, false, all.subarray(offset, offset + chunkSize)),
+      );
       this.#index += 1;
       offset += chunkSize;
     }

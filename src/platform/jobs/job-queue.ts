@@ -117,13 +117,14 @@ export const jobQueue = {
 };
 
 function toJob(row: JobRecord): JobRow {
-  const payload: unknown = typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload;
+  // Both drivers return jsonb already parsed; parsing again would break (or alter) string payloads.
+  const payload: unknown = row.payload;
   return {
-    id: Number(row.id),
+    id: row.id,
     queue: row.queue,
     key: row.key,
     payload,
-    attempts: Number(row.attempts),
-    maxAttempts: Number(row.max_attempts),
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
   };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { z } from 'zod';
 import type { Database } from '#haven/platform/db/database.js';
-import { describeError } from '#haven/platform/errors/haven-error.js';
+import { describeError, havenError } from '#haven/platform/errors/haven-error.js';
 import { jobQueue, type JobRow } from '#haven/platform/jobs/job-queue.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 
@@ -56,7 +56,17 @@ export class JobRunner {
     const handler = this.#handlers.get(job.queue)!;
     const jobLog = log.child({ job: job.key });
     try {
-      const payload: unknown = handler.payload.parse(job.payload);
+      const parsed = handler.payload.safeParse(job.payload);
+      if (!parsed.success) {
+        // A ZodError's message is a multi-line JSON dump: keep the issues readable in last_error.
+        const issues = parsed.error.issues.map(
+          (issue) => `${issue.path.map(String).join('.')}: ${issue.message}`,
+        );
+        throw havenError('INVALID_ARGUMENT', {
+          reason: `invalid ${job.queue} job payload: ${issues.join('; ')}`,
+        });
+      }
+      const payload: unknown = parsed.data;
       await handler.handle(payload, {
         job,
         log: jobLog,
@@ -64,7 +74,12 @@ export class JobRunner {
       });
       await jobQueue.complete(db, job);
     } catch (error) {
-      const outcome = await jobQueue.fail(db, job, describeError(error), Math.min(60_000, 1_000 * 2 ** job.attempts));
+      const outcome = await jobQueue.fail(
+        db,
+        job,
+        describeError(error),
+        Math.min(60_000, 1_000 * 2 ** job.attempts),
+      );
       jobLog.error('job failed', { outcome, error: describeError(error) });
     }
     return true;

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type TransferListItem } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 
 interface TaskMessage {
   readonly id: number;
@@ -11,7 +11,12 @@ export interface ResultMessage {
   readonly id: number;
   readonly ok: boolean;
   readonly result?: unknown;
-  readonly error?: { readonly name: string; readonly message: string; readonly code?: string; readonly details?: unknown };
+  readonly error?: {
+    readonly name: string;
+    readonly message: string;
+    readonly code?: string;
+    readonly details?: unknown;
+  };
 }
 
 interface Pending {
@@ -58,7 +63,7 @@ export class WorkerPool<Task, Result> {
     }
   }
 
-  run(task: Task, transfer: readonly TransferListItem[] = []): Promise<Result> {
+  run(task: Task, transfer: readonly Transferable[] = []): Promise<Result> {
     if (this.#closed) {
       return Promise.reject(new Error('Worker pool is closed'));
     }
@@ -76,6 +81,11 @@ export class WorkerPool<Task, Result> {
 
   async close(): Promise<void> {
     this.#closed = true;
+    // Exits after close are ignored, so tasks still in flight would otherwise never settle.
+    for (const [id, pending] of this.#pending) {
+      this.#pending.delete(id);
+      pending.reject(new Error('Worker pool is closed'));
+    }
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -97,7 +107,12 @@ export class WorkerPool<Task, Result> {
       } else {
         const error = message.error;
         pending.reject(
-          new WorkerTaskError(error?.name ?? 'Error', error?.message ?? 'worker task failed', error?.code, error?.details),
+          new WorkerTaskError(
+            error?.name ?? 'Error',
+            error?.message ?? 'worker task failed',
+            error?.code,
+            error?.details,
+          ),
         );
       }
     });

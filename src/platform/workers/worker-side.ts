@@ -1,15 +1,15 @@
-import { parentPort, type TransferListItem } from 'node:worker_threads';
+import { parentPort, type Transferable } from 'node:worker_threads';
 import type { ResultMessage } from '#haven/platform/workers/worker-pool.js';
 
 /** Serves tasks posted by a WorkerPool; `handle` returns the result and what to transfer. */
-export function serveWorkerTasks<Task, Result>(
-  handle: (task: Task) => Promise<{ result: Result; transfer?: readonly TransferListItem[] }>,
+export function serveWorkerTasks(
+  handle: (task: unknown) => Promise<{ result: unknown; transfer?: readonly Transferable[] }>,
 ): void {
   const port = parentPort;
   if (!port) {
     throw new Error('serveWorkerTasks must run inside a worker thread');
   }
-  port.on('message', (message: { id: number; task: Task }) => {
+  port.on('message', (message: { id: number; task: unknown }) => {
     handle(message.task).then(
       ({ result, transfer }) => {
         const reply: ResultMessage = { id: message.id, ok: true, result };

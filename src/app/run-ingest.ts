@@ -1,0 +1,34 @@
+import type { Haven } from '#haven/app/haven.js';
+import { ingestJobKey, type IngestProgress } from '#haven/ingest/ingest.service.js';
+import type { IngestRecord } from '#haven/ingest/ingest.types.js';
+import { havenError } from '#haven/platform/errors/haven-error.js';
+import { jobQueue } from '#haven/platform/jobs/job-queue.js';
+
+/**
+ * Starts (or resumes) an ingest and runs its durable job in this process until it is done (the
+ * command line's way; a server lets its workers pick the job up instead).
+ */
+export async function runIngestToCompletion(
+  haven: Haven,
+  request: { caseReference: string; sources: readonly string[] },
+  onProgress: (progress: IngestProgress) => void = () => undefined,
+): Promise<IngestRecord> {
+  const ingest = await haven.ingests.start({ ...request, operator: haven.config.operator });
+  if (ingest.runs > 1) {
+    haven.log.info(`Resuming the unfinished ingest ${ingest.id} (run ${ingest.runs})`);
+  }
+  const stop = haven.ingests.watch(ingest.id, onProgress);
+  const key = ingestJobKey(ingest.id);
+  try {
+    await haven.jobs.runUntil(async () => {
+      const job = await jobQueue.state(haven.db, key);
+      if (job?.state === 'failed') {
+        throw havenError('INGEST_FAILED', { ingestId: ingest.id, reason: job.lastError ?? 'unknown' });
+      }
+      return (await haven.ingests.get(ingest.id)).state === 'done';
+    }, key);
+  } finally {
+    stop();
+  }
+  return haven.ingests.get(ingest.id);
+}
