@@ -77,9 +77,10 @@ async function generatedJpegs(count: number): Promise<Buffer[]> {
 
 async function measure(set: string, images: readonly Buffer[]): Promise<void> {
   const pixels = await Promise.all(
-    images.map(
-      async (image) => (await sharp(image).metadata()).width! * (await sharp(image).metadata()).height!,
-    ),
+    images.map(async (image) => {
+      const { width, height } = await sharp(image).metadata();
+      return width * height;
+    }),
   );
   const decodePerSecond = await rate(images, decodeOnly);
   const hashPerSecond = await rate(images, decodeAndHash);

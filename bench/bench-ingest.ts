@@ -26,7 +26,7 @@ async function makeImages(dir: string): Promise<Buffer[]> {
         ? await sharp(Buffer.from(demoSvg(themes[i % 3]!, 5000 + i, 1024, 768)))
             .jpeg({ quality: 90 })
             .toBuffer()
-        : await sharp(images[i - originals]!)
+        : await sharp(images[i - originals])
             .modulate({ brightness: 1.05 })
             .jpeg({ quality: 75 })
             .toBuffer();

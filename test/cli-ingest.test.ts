@@ -124,9 +124,9 @@ describe('haven ingest', () => {
       data,
       'SELECT operator, host, state, sources FROM ingests',
     );
-    expect(ingests).toEqual([
-      { operator: 'analyst-7', host: expect.any(String), state: 'done', sources: [source] },
-    ]);
+    expect(ingests).toHaveLength(1);
+    expect(ingests[0]).toMatchObject({ operator: 'analyst-7', state: 'done', sources: [source] });
+    expect(ingests[0]!.host.length).toBeGreaterThan(0);
   });
 
   it('finds exact copies and near duplicates held in other cases, and shows where', async () => {

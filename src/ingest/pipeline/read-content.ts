@@ -39,7 +39,10 @@ export async function readContent(
   let limit = 0;
   let size = 0;
   // Mutated inside consume(): kept in an object so that the compiler does not narrow them.
-  const state: { kept: Buffer[] | undefined; writer: BlobWriter | undefined } = { kept: [], writer: undefined };
+  const state: { kept: Buffer[] | undefined; writer: BlobWriter | undefined } = {
+    kept: [],
+    writer: undefined,
+  };
 
   const consume = async (chunk: Buffer): Promise<void> => {
     for (const { hasher } of hashers) {
