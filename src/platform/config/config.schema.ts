@@ -23,7 +23,7 @@ export const ConfigSchema = z.object({
     pdqMaxDistance: z.coerce.number().int().min(0).max(128).default(31),
     pdqMinQuality: z.coerce.number().int().min(0).max(100).default(50),
     /** Also query the 8 rotated/flipped variants of every probe. */
-    dihedral: z.coerce.boolean().default(true),
+    dihedral: z.boolean().default(true),
   }),
   limits: z.object({
     /** Decoded images above this many pixels are refused (decompression bombs). */

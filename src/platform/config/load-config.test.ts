@@ -129,6 +129,10 @@ describe('loadConfig from the environment', () => {
     expect(loadConfig({}, { HAVEN_PDQ_DIHEDRAL: value }).matching.dihedral).toBe(true);
   });
 
+  it('rejects a HAVEN_PDQ_DIHEDRAL value it does not understand instead of guessing', () => {
+    expect(() => loadConfig({}, { HAVEN_PDQ_DIHEDRAL: 'flase' })).toThrow(/matching\.dihedral/);
+  });
+
   it.each([
     'DATABASE_URL',
     'HAVEN_EVIDENCE_KEY',

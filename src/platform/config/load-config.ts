@@ -65,11 +65,19 @@ function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-function parseBoolean(value: string | undefined): boolean | undefined {
-  if (value === undefined || value === '') {
+/** true/false, 1/0, yes/no, on/off; anything else is passed on for the schema to reject. */
+function parseBoolean(value: string | undefined): boolean | string | undefined {
+  if (value === undefined || value.trim() === '') {
     return undefined;
   }
-  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+  const normalised = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(normalised)) {
+    return true;
+  }
+  if (['0', 'false', 'no', 'off'].includes(normalised)) {
+    return false;
+  }
+  return value;
 }
 
 function safeUserName(): string {

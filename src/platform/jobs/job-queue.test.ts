@@ -132,8 +132,23 @@ describe('jobQueue.claim', () => {
       payload: { n: 1 },
       attempts: 1,
       maxAttempts: 7,
+      lockedBy: 'worker-a',
     });
     expect(await stateOf('row')).toBe('running');
+  });
+
+  it('ignores completion and failure from a worker whose lease was taken over', async () => {
+    await enqueue('taken-over');
+    const stale = await claimOrFail('worker-a', 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const current = await claimOrFail('worker-b');
+    expect(current.id).toBe(stale.id);
+    await jobQueue.complete(db, stale);
+    expect(await stateOf('taken-over')).toBe('running');
+    await jobQueue.fail(db, stale, 'late failure', 0);
+    expect(await stateOf('taken-over')).toBe('running');
+    await jobQueue.complete(db, current);
+    expect(await stateOf('taken-over')).toBe('done');
   });
 
   it('defaults to five attempts', async () => {

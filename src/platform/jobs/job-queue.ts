@@ -7,6 +7,8 @@ export interface JobRow {
   readonly payload: unknown;
   readonly attempts: number;
   readonly maxAttempts: number;
+  /** The worker holding the lease; completing or failing the job only counts while it still does. */
+  readonly lockedBy: string | null;
 }
 
 export interface EnqueueRequest {
@@ -24,6 +26,7 @@ interface JobRecord extends Record<string, unknown> {
   payload: unknown;
   attempts: number;
   max_attempts: number;
+  locked_by: string | null;
 }
 
 /**
@@ -59,7 +62,7 @@ export const jobQueue = {
            AND (state = 'queued' OR (state = 'running' AND locked_until < now()))
          ORDER BY run_after, id
          LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, queue, key, payload, attempts, max_attempts`,
+       RETURNING id, queue, key, payload, attempts, max_attempts, locked_by`,
       [queues, workerId, leaseMs, onlyKey ?? null],
     );
     const row = rows[0];
@@ -77,8 +80,8 @@ export const jobQueue = {
   async complete(db: Queryable, job: JobRow): Promise<void> {
     await db.query(
       `UPDATE jobs SET state = 'done', locked_by = NULL, locked_until = NULL, last_error = NULL, updated_at = now()
-       WHERE id = $1`,
-      [job.id],
+       WHERE id = $1 AND locked_by IS NOT DISTINCT FROM $2`,
+      [job.id, job.lockedBy],
     );
   },
 
@@ -88,8 +91,8 @@ export const jobQueue = {
     await db.query(
       `UPDATE jobs SET state = $2, last_error = $3, locked_by = NULL, locked_until = NULL,
               run_after = now() + $4 * interval '1 millisecond', updated_at = now()
-       WHERE id = $1`,
-      [job.id, final ? 'failed' : 'queued', error, retryDelayMs],
+       WHERE id = $1 AND locked_by IS NOT DISTINCT FROM $5`,
+      [job.id, final ? 'failed' : 'queued', error, retryDelayMs, job.lockedBy],
     );
     return final ? 'failed' : 'retry';
   },
@@ -126,5 +129,6 @@ function toJob(row: JobRecord): JobRow {
     payload,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
+    lockedBy: row.locked_by,
   };
 }

@@ -52,6 +52,9 @@ export class WorkerPool<Task, Result> {
   readonly #pending = new Map<number, Pending & { slot: Slot }>();
   #nextId = 1;
   #closed = false;
+  /** Crashes since the last task that came back; a script that cannot even start must not respawn forever. */
+  #crashesInARow = 0;
+  #broken: Error | undefined;
 
   constructor(script: URL, size: number) {
     if (!existsSync(fileURLToPath(script))) {
@@ -66,6 +69,9 @@ export class WorkerPool<Task, Result> {
   run(task: Task, transfer: readonly Transferable[] = []): Promise<Result> {
     if (this.#closed) {
       return Promise.reject(new Error('Worker pool is closed'));
+    }
+    if (this.#broken) {
+      return Promise.reject(this.#broken);
     }
     const slot = this.#slots.reduce((best, candidate) => (candidate.busy < best.busy ? candidate : best));
     const id = this.#nextId++;
@@ -98,6 +104,7 @@ export class WorkerPool<Task, Result> {
         return;
       }
       this.#pending.delete(message.id);
+      this.#crashesInARow = 0;
       slot.busy -= 1;
       if (slot.busy === 0) {
         slot.worker.unref();
@@ -132,8 +139,13 @@ export class WorkerPool<Task, Result> {
     for (const [id, pending] of this.#pending) {
       if (pending.slot === slot) {
         this.#pending.delete(id);
-        pending.reject(new WorkerTaskError('WorkerCrash', `image worker failed: ${error.message}`));
+        pending.reject(new WorkerTaskError('WorkerCrash', `worker thread failed: ${error.message}`));
       }
+    }
+    this.#crashesInARow += 1;
+    if (this.#crashesInARow > 3 * this.#slots.length) {
+      this.#broken = new WorkerTaskError('WorkerCrash', `worker threads keep failing: ${error.message}`);
+      return;
     }
     const index = this.#slots.indexOf(slot);
     if (index >= 0 && !this.#closed) {
