@@ -50,6 +50,7 @@ export interface StreamHasher {
 
 /** A named variant of a probe's hash (e.g. a rotated or flipped copy), queried like the original. */
 export interface SignalVariant {
+  /** How the probe relates to a held item this variant matches ('rotate90': the held item rotated 90°). */
   readonly name: string;
   readonly bytes: Uint8Array;
 }

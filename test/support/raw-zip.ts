@@ -9,6 +9,8 @@ export interface RawZipEntry {
   /** Set the "encrypted" flag (the data itself is left as is). */
   readonly encrypted?: boolean;
   readonly deflate?: boolean;
+  /** Uncompressed size written into the headers instead of the real one (an archive that lies). */
+  readonly declaredSize?: number;
 }
 
 /**
@@ -27,6 +29,7 @@ export function rawZip(entries: readonly RawZipEntry[]): Buffer {
     const flags = (entry.utf8 ? 0x800 : 0) | (entry.encrypted ? 0x1 : 0);
     const method = entry.deflate ? 8 : 0;
     const crc = crc32(entry.data);
+    const declaredSize = entry.declaredSize ?? entry.data.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -34,7 +37,7 @@ export function rawZip(entries: readonly RawZipEntry[]): Buffer {
     local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt32LE(declaredSize, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -44,7 +47,7 @@ export function rawZip(entries: readonly RawZipEntry[]): Buffer {
     central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
+    central.writeUInt32LE(declaredSize, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, body);

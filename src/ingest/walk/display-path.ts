@@ -24,14 +24,15 @@ function validSequenceLength(bytes: Uint8Array, i: number): number {
   const b0 = bytes[i]!;
   if (b0 < 0x80) {
     // Control characters would garble terminals and CSV: escape them too (but keep tab).
-    return b0 >= 0x20 || b0 === 0x09 ? 1 : 0;
+    return (b0 >= 0x20 && b0 !== 0x7f) || b0 === 0x09 ? 1 : 0;
   }
   const cont = (offset: number, low = 0x80, high = 0xbf): boolean => {
     const b = bytes[i + offset];
     return b !== undefined && b >= low && b <= high;
   };
   if (b0 >= 0xc2 && b0 <= 0xdf) {
-    return cont(1) ? 2 : 0;
+    // C1 control characters (U+0080..U+009F, e.g. the 8-bit CSI) are escaped like C0 ones.
+    return cont(1, b0 === 0xc2 ? 0xa0 : 0x80) ? 2 : 0;
   }
   if (b0 >= 0xe0 && b0 <= 0xef) {
     const low = b0 === 0xe0 ? 0xa0 : 0x80;

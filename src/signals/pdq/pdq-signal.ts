@@ -4,6 +4,23 @@ import { PDQ_DIHEDRAL_NAMES, PDQ_HASH_BYTES, pdqDihedral, pdqHash } from '#haven
 import { pdqDistance, pdqFromHex, pdqToHex } from '#haven/signals/pdq/pdq-hex.js';
 
 /**
+ * A variant is the probe transformed; when it matches a held image, the probe is that image under
+ * the inverse transform. Variants are named for that relation ("the probe is the held image
+ * rotated 90°"), which is what a specialist wants to read. Only the quarter turns are not their
+ * own inverse.
+ */
+const HELD_RELATION: Record<(typeof PDQ_DIHEDRAL_NAMES)[number], string> = {
+  original: 'original',
+  rotate90: 'rotate270',
+  rotate180: 'rotate180',
+  rotate270: 'rotate90',
+  flipX: 'flipX',
+  flipY: 'flipY',
+  flipPlus1: 'flipPlus1',
+  flipMinus1: 'flipMinus1',
+};
+
+/**
  * PDQ (Meta's perceptual hash), the full-resolution "core" pipeline, bit-exact with the reference.
  * Matching follows HMA and python-threatexchange: distance <= 31, quality >= 50.
  */
@@ -28,7 +45,7 @@ export const pdqSignal: PixelSignalType = {
     return {
       value: { bytes: original, quality: plain?.quality ?? dihedral.quality },
       variants: PDQ_DIHEDRAL_NAMES.map((name, i) => ({
-        name,
+        name: HELD_RELATION[name],
         bytes: i === 0 ? original : dihedral.hashes[i]!,
       })),
     };
