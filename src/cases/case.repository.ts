@@ -1,12 +1,7 @@
+import type { CaseRecord } from '#haven/cases/case.types.js';
 import type { Queryable } from '#haven/platform/db/database.js';
 
-export interface CaseRecord {
-  readonly id: string;
-  readonly reference: string;
-  readonly title: string | null;
-  readonly createdAt: Date;
-  readonly createdBy: string;
-}
+export type { CaseRecord };
 
 interface CaseRow extends Record<string, unknown> {
   id: string;

@@ -1,4 +1,4 @@
-import type { CaseRecord } from '#haven/cases/case.repository.js';
+import type { CaseRecord } from '#haven/cases/case.types.js';
 import { ingestRepository } from '#haven/ingest/ingest.repository.js';
 import type { AnalysedContent, PipelineHandler, Problem } from '#haven/ingest/pipeline/content-pipeline.js';
 import { probeOf, signalValuesOf } from '#haven/ingest/pipeline/probe.js';
@@ -6,7 +6,7 @@ import type { ContentSource } from '#haven/ingest/pipeline/content-source.js';
 import { mediaService } from '#haven/media/media.service.js';
 import type { MediaDraft } from '#haven/media/media.types.js';
 import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
-import { signalValuesRepository } from '#haven/matching/signal-values.repository.js';
+import { signalValuesService } from '#haven/matching/signal-values.service.js';
 import type { TriageService } from '#haven/matching/triage.service.js';
 import type { Database } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
@@ -44,7 +44,7 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
     const { source, content } = analysed;
     const { itemId, added } = await db.transaction(async (tx) => {
       const { media } = await mediaService.record(tx, draft, this.#ingestId);
-      const added = await signalValuesRepository.insertMissing(tx, media.id, signalValuesOf(analysed));
+      const added = await signalValuesService.record(tx, media.id, signalValuesOf(analysed));
       await mediaService.recordFile(tx, {
         mediaId: media.id,
         caseId: this.#case.id,

@@ -1,6 +1,6 @@
 import type { AnalysedContent } from '#haven/ingest/pipeline/content-pipeline.js';
 import type { Probe } from '#haven/matching/triage.types.js';
-import type { SignalValueDraft } from '#haven/matching/signal-values.repository.js';
+import type { SignalValueDraft } from '#haven/matching/signal-values.service.js';
 import { BYTE_SIGNALS } from '#haven/signals/registry.js';
 
 /** The hashes of a content as triage asks for them. */

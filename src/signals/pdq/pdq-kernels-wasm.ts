@@ -10,7 +10,7 @@
  * than with the TypeScript kernels, with bit-identical output (the tests compare both).
  */
 
-import type { PdqKernels } from './pdq-kernels.js';
+import type { PdqKernels } from './pdq-kernels.types.js';
 import { LUMA_WEIGHTS } from './pdq-luma.js';
 
 type Code = number[];
