@@ -187,8 +187,10 @@ export class SignalIndexes {
     const ids: number[] = [];
     const chunks: Uint8Array[] = [];
     let lastSignalId = 0;
+    let rowsRead = 0;
     for (;;) {
       const page = await signalValuesRepository.pageAfter(this.#db, signal.name, lastSignalId, PAGE);
+      rowsRead += page.length;
       for (const row of page) {
         lastSignalId = row.id;
         if ((row.quality ?? 0) >= config.minQuality && row.value.byteLength === signal.byteLength) {
@@ -209,7 +211,7 @@ export class SignalIndexes {
     return {
       config,
       loadedFrom: 'database',
-      rowsRead: ids.length,
+      rowsRead,
       index,
       lastSignalId,
       lastRemovalSeq,

@@ -69,7 +69,7 @@ export async function* zipChildren(
       const refuse = (code: ErrorCode, reason: string): ArchiveChild => ({
         problem: { displayPath, pathKey, code, reason },
       });
-      const unsafe = unsafeEntryReason(entry.name);
+      const unsafe = unsafeEntryReason(entry.name, entry.nameBytes);
       if (unsafe) {
         yield refuse('ARCHIVE_UNSAFE_PATH', unsafe);
         continue;

@@ -212,7 +212,11 @@ describe('walkSources: special files', () => {
       expect(entries[0]?.problem?.reason).toBe('not a regular file (device); not read');
       expect(entries[1]?.problem?.reason).toBe('not a regular file (socket); not read');
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     }
   });
 });

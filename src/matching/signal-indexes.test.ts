@@ -1,0 +1,412 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { cpSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { caseService } from '#haven/cases/case.service.js';
+import { ingestRepository } from '#haven/ingest/ingest.repository.js';
+import { IndexSnapshotStore } from '#haven/matching/index-snapshot.store.js';
+import { SignalIndexes } from '#haven/matching/signal-indexes.js';
+import { signalValuesService, type StoredSignalValue } from '#haven/matching/signal-values.service.js';
+import { mediaService } from '#haven/media/media.service.js';
+import type { Database } from '#haven/platform/db/database.js';
+import { databaseId } from '#haven/platform/db/database-id.js';
+import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
+import { silentLogger } from '#haven/platform/log/logger.js';
+import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
+// eslint-disable-next-line no-restricted-imports -- test support lives outside src
+import { freshDataDir, openTestHaven } from '../../test/support/haven-fixture.js';
+// eslint-disable-next-line no-restricted-imports -- test support lives outside src
+import { tempDir } from '../../test/support/temp-dir.js';
+
+interface Store {
+  readonly dataDir: string;
+  readonly indexDir: string;
+  readonly db: Database;
+  readonly databaseId: string;
+  readonly ingestId: string;
+}
+
+/** A fresh copy of the migrated database with one case and one ingest to hang media on. */
+async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
+  const dataDir = freshDataDir();
+  const db = await openPgliteDatabase(path.join(dataDir, 'db'));
+  try {
+    const caseRecord = await caseService.ensure(db, 'IDX-1', 'tester');
+    const ingestId = randomUUID();
+    await ingestRepository.insert(db, {
+      id: ingestId,
+      caseId: caseRecord.id,
+      fingerprint: randomUUID(),
+      sources: ['/evidence'],
+      operator: 'tester',
+      host: 'test-host',
+      toolVersion: 'test',
+    });
+    await work({
+      dataDir,
+      indexDir: path.join(dataDir, 'indexes'),
+      db,
+      databaseId: await databaseId(db),
+      ingestId,
+    });
+  } finally {
+    await db.close();
+  }
+}
+
+/** Records a medium with a SHA-256 signal and (optionally) a PDQ value; returns the PDQ row. */
+async function addMedium(
+  store: Store,
+  pdq: Uint8Array,
+  quality: number | null = 100,
+): Promise<StoredSignalValue> {
+  const bytes = randomBytes(64);
+  const sha256 = createHash('sha256').update(bytes).digest();
+  return store.db.transaction(async (tx) => {
+    const { media } = await mediaService.record(
+      tx,
+      {
+        sha256,
+        size: bytes.length,
+        mime: 'image/jpeg',
+        kind: 'image',
+        format: 'jpeg',
+        width: 64,
+        height: 64,
+        analysisState: 'done',
+        analysisError: null,
+        metadata: null,
+        thumbnailSha256: null,
+        blurredSha256: null,
+      },
+      store.ingestId,
+    );
+    const rows = await signalValuesService.record(tx, media.id, [
+      { signal: 'sha256', value: sha256, quality: null, pipeline: 'sha256-v1' },
+      { signal: 'pdq', value: pdq, quality, pipeline: pdqSignal.pipelineVersion },
+    ]);
+    return rows.find((row) => row.signal === 'pdq')!;
+  });
+}
+
+function openIndexes(store: Store, minQuality = 50, id = store.databaseId): Promise<SignalIndexes> {
+  return SignalIndexes.open({
+    db: store.db,
+    dir: store.indexDir,
+    databaseId: id,
+    signals: [{ signal: pdqSignal, minQuality }],
+    log: silentLogger,
+  });
+}
+
+const pdq = (): Uint8Array => randomBytes(32);
+
+/** The ids of the stored rows at distance 0 of `value`. */
+function exactIds(indexes: SignalIndexes, value: Uint8Array): number[] {
+  return indexes.query('pdq', value, 0).map((hit) => hit.id);
+}
+
+async function snapshotHeader(store: Store) {
+  return (await new IndexSnapshotStore(store.indexDir).read('pdq'))?.header;
+}
+
+describe('SignalIndexes: snapshot and checkpoint', () => {
+  it('builds from the database without a snapshot, and save() writes one with its checkpoint', async () => {
+    await withStore(async (store) => {
+      const values = [pdq(), pdq(), pdq()];
+      const rows = [];
+      for (const value of values) {
+        rows.push(await addMedium(store, value));
+      }
+      const indexes = await openIndexes(store);
+      expect(indexes.origins()).toEqual([
+        { signal: 'pdq', loadedFrom: 'database', rowsReadAtOpen: 3, entries: 3 },
+      ]);
+      expect(exactIds(indexes, values[1]!)).toEqual([rows[1]!.id]);
+      expect(await snapshotHeader(store)).toBeUndefined();
+
+      await indexes.save();
+      const header = await snapshotHeader(store);
+      expect(header).toMatchObject({
+        format: 1,
+        databaseId: store.databaseId,
+        signal: 'pdq',
+        pipelineVersion: pdqSignal.pipelineVersion,
+        minQuality: 50,
+        lastSignalId: Math.max(...rows.map((row) => row.id)),
+        lastRemovalSeq: 0,
+        entries: 3,
+      });
+    });
+  });
+
+  it('reopens from the snapshot and reads only the rows added after its checkpoint', async () => {
+    await withStore(async (store) => {
+      const before = [pdq(), pdq(), pdq(), pdq()];
+      for (const value of before) {
+        await addMedium(store, value);
+      }
+      await (await openIndexes(store)).save();
+
+      const lateGood = pdq();
+      const lateRow = await addMedium(store, lateGood);
+      await addMedium(store, pdq(), 10); // read, but below minQuality: not indexed
+      const reopened = await openIndexes(store);
+      expect(reopened.origins()).toEqual([
+        { signal: 'pdq', loadedFrom: 'snapshot', rowsReadAtOpen: 2, entries: 5 },
+      ]);
+      expect(exactIds(reopened, lateGood)).toEqual([lateRow.id]);
+      for (const value of before) {
+        expect(exactIds(reopened, value)).toHaveLength(1);
+      }
+    });
+  });
+
+  it('does not rewrite an unchanged snapshot, and moves the checkpoint when rows were added', async () => {
+    await withStore(async (store) => {
+      await addMedium(store, pdq());
+      await (await openIndexes(store)).save();
+      const file = new IndexSnapshotStore(store.indexDir).fileOf('pdq');
+      const first = readFileSync(file);
+
+      await (await openIndexes(store)).save();
+      expect(readFileSync(file).equals(first)).toBe(true);
+
+      const added = await addMedium(store, pdq());
+      const indexes = await openIndexes(store);
+      await indexes.save();
+      expect((await snapshotHeader(store))?.lastSignalId).toBe(added.id);
+      expect((await snapshotHeader(store))?.entries).toBe(2);
+    });
+  });
+
+  it('rebuilds from the database when the snapshot belongs to another database', async () => {
+    let foreignValue: Uint8Array | undefined;
+    let foreignIndexDir = '';
+    await withStore(async (other) => {
+      foreignValue = pdq();
+      await addMedium(other, foreignValue);
+      await addMedium(other, pdq());
+      await (await openIndexes(other)).save();
+      foreignIndexDir = path.join(tempDir('haven-foreign-'), 'indexes');
+      cpSync(other.indexDir, foreignIndexDir, { recursive: true });
+    });
+    await withStore(async (store) => {
+      const own = pdq();
+      const ownRow = await addMedium(store, own);
+      cpSync(foreignIndexDir, store.indexDir, { recursive: true });
+      const header = await snapshotHeader(store);
+      expect(header?.databaseId).not.toBe(store.databaseId);
+      // Same checkpoint numbers could be valid here: only the database id tells the snapshots apart.
+      const indexes = await openIndexes(store);
+      expect(indexes.origins()).toEqual([
+        { signal: 'pdq', loadedFrom: 'database', rowsReadAtOpen: 1, entries: 1 },
+      ]);
+      expect(exactIds(indexes, foreignValue!)).toEqual([]);
+      expect(exactIds(indexes, own)).toEqual([ownRow.id]);
+      await indexes.save();
+      expect((await snapshotHeader(store))?.databaseId).toBe(store.databaseId);
+    });
+  });
+
+  it('rebuilds from the database when the snapshot was made with another minQuality', async () => {
+    await withStore(async (store) => {
+      const weak = pdq();
+      const weakRow = await addMedium(store, weak, 30);
+      await addMedium(store, pdq(), 90);
+      const strict = await openIndexes(store, 50);
+      expect(exactIds(strict, weak)).toEqual([]);
+      await strict.save();
+
+      const lenient = await openIndexes(store, 20);
+      expect(lenient.origins()[0]?.loadedFrom).toBe('database');
+      expect(lenient.origins()[0]?.entries).toBe(2);
+      expect(exactIds(lenient, weak)).toEqual([weakRow.id]);
+    });
+  });
+
+  it('rebuilds from the database when the snapshot body is corrupt', async () => {
+    await withStore(async (store) => {
+      const values = [pdq(), pdq()];
+      for (const value of values) {
+        await addMedium(store, value);
+      }
+      await (await openIndexes(store)).save();
+      const file = new IndexSnapshotStore(store.indexDir).fileOf('pdq');
+      const data = readFileSync(file);
+      const bodyStart = 12 + data.readUInt32LE(8);
+      // Keep the (valid, matching) header, replace the serialized index with junk.
+      writeFileSync(
+        file,
+        Buffer.concat([data.subarray(0, bodyStart), Buffer.alloc(data.length - bodyStart, 0xa5)]),
+      );
+      const indexes = await openIndexes(store);
+      expect(indexes.origins()).toEqual([
+        { signal: 'pdq', loadedFrom: 'database', rowsReadAtOpen: 2, entries: 2 },
+      ]);
+      for (const value of values) {
+        expect(exactIds(indexes, value)).toHaveLength(1);
+      }
+    });
+  });
+
+  it('rebuilds from the database when the snapshot file is truncated or not a snapshot at all', async () => {
+    await withStore(async (store) => {
+      const value = pdq();
+      await addMedium(store, value);
+      const snapshots = new IndexSnapshotStore(store.indexDir);
+      for (const damage of [
+        () => {
+          truncateSync(snapshots.fileOf('pdq'), 20);
+        },
+        () => {
+          truncateSync(snapshots.fileOf('pdq'), statSync(snapshots.fileOf('pdq')).size - 7);
+        },
+        () => {
+          writeFileSync(snapshots.fileOf('pdq'), 'not an index at all');
+        },
+      ]) {
+        await (await openIndexes(store)).save();
+        damage();
+        const indexes = await openIndexes(store);
+        expect(indexes.origins()[0]?.loadedFrom).toBe('database');
+        expect(exactIds(indexes, value)).toHaveLength(1);
+        await snapshots.remove('pdq');
+      }
+    });
+  });
+});
+
+describe('SignalIndexes: catching up', () => {
+  it('applies removals recorded in media_signal_removals after the snapshot', async () => {
+    await withStore(async (store) => {
+      const kept = pdq();
+      const removed = pdq();
+      const keptRow = await addMedium(store, kept);
+      const removedRow = await addMedium(store, removed);
+      await (await openIndexes(store)).save();
+
+      // No repository removes signal values yet: this is what a removal must leave behind.
+      await store.db.transaction(async (tx) => {
+        await tx.query('DELETE FROM media_signals WHERE id = $1', [removedRow.id]);
+        await tx.query('INSERT INTO media_signal_removals (signal, signal_id) VALUES ($1, $2)', [
+          'pdq',
+          removedRow.id,
+        ]);
+      });
+      const indexes = await openIndexes(store);
+      expect(indexes.origins()).toEqual([
+        { signal: 'pdq', loadedFrom: 'snapshot', rowsReadAtOpen: 0, entries: 1 },
+      ]);
+      expect(exactIds(indexes, removed)).toEqual([]);
+      expect(exactIds(indexes, kept)).toEqual([keptRow.id]);
+
+      await indexes.save();
+      const header = await snapshotHeader(store);
+      expect(header?.lastRemovalSeq).toBeGreaterThan(0);
+      expect(header?.entries).toBe(1);
+      // The removal is folded in: the next open has nothing left to apply.
+      const again = await openIndexes(store);
+      expect(again.origins()[0]).toMatchObject({ loadedFrom: 'snapshot', entries: 1 });
+      expect(exactIds(again, removed)).toEqual([]);
+    });
+  });
+
+  it('applies removals of other signals to nothing, and removals on refresh() while open', async () => {
+    await withStore(async (store) => {
+      const value = pdq();
+      const row = await addMedium(store, value);
+      const indexes = await openIndexes(store);
+      await store.db.query('INSERT INTO media_signal_removals (signal, signal_id) VALUES ($1, $2)', [
+        'sha256',
+        row.id,
+      ]);
+      await indexes.refresh();
+      expect(exactIds(indexes, value)).toEqual([row.id]);
+      await store.db.query('INSERT INTO media_signal_removals (signal, signal_id) VALUES ($1, $2)', [
+        'pdq',
+        row.id,
+      ]);
+      await indexes.refresh();
+      expect(exactIds(indexes, value)).toEqual([]);
+      expect(indexes.size('pdq')).toBe(0);
+    });
+  });
+
+  it('leaves values below minQuality (or without quality) out, on rebuild, catch-up and noteAdded', async () => {
+    await withStore(async (store) => {
+      const atLimit = pdq();
+      const below = pdq();
+      const none = pdq();
+      await addMedium(store, atLimit, 50);
+      await addMedium(store, below, 49);
+      await addMedium(store, none, null);
+      const rebuilt = await openIndexes(store, 50);
+      // All three rows were read; one was indexed.
+      expect(rebuilt.origins()).toEqual([
+        { signal: 'pdq', loadedFrom: 'database', rowsReadAtOpen: 3, entries: 1 },
+      ]);
+      expect(rebuilt.size('pdq')).toBe(1);
+      expect(exactIds(rebuilt, atLimit)).toHaveLength(1);
+      expect(exactIds(rebuilt, below)).toEqual([]);
+      expect(exactIds(rebuilt, none)).toEqual([]);
+
+      const laterBelow = pdq();
+      const laterRow = await addMedium(store, laterBelow, 12);
+      rebuilt.noteAdded([{ ...laterRow, value: laterBelow }]);
+      expect(exactIds(rebuilt, laterBelow)).toEqual([]);
+      await rebuilt.refresh();
+      expect(exactIds(rebuilt, laterBelow)).toEqual([]);
+      expect(rebuilt.size('pdq')).toBe(1);
+    });
+  });
+
+  it('indexes rows at once through noteAdded, and a refresh does not count them twice', async () => {
+    await withStore(async (store) => {
+      const indexes = await openIndexes(store);
+      expect(indexes.size('pdq')).toBe(0);
+      const value = pdq();
+      const row = await addMedium(store, value);
+      indexes.noteAdded([row]);
+      expect(exactIds(indexes, value)).toEqual([row.id]);
+      await indexes.refresh();
+      expect(exactIds(indexes, value)).toEqual([row.id]);
+      expect(indexes.size('pdq')).toBe(1);
+    });
+  });
+
+  it('a Haven writes its snapshot on close and the next start loads it', async () => {
+    const dataDir = freshDataDir();
+    const value = pdq();
+    const first = await openTestHaven(dataDir);
+    try {
+      expect(first.indexes.origins()[0]?.loadedFrom).toBe('database');
+      const caseRecord = await caseService.ensure(first.db, 'HAVEN-1', 'tester');
+      const ingestId = randomUUID();
+      await ingestRepository.insert(first.db, {
+        id: ingestId,
+        caseId: caseRecord.id,
+        fingerprint: randomUUID(),
+        sources: [],
+        operator: 'tester',
+        host: 'h',
+        toolVersion: 't',
+      });
+      await addMedium(
+        { dataDir, indexDir: path.join(dataDir, 'indexes'), db: first.db, databaseId: '', ingestId },
+        value,
+      );
+    } finally {
+      await first.close();
+    }
+    const second = await openTestHaven(dataDir);
+    try {
+      expect(second.indexes.origins()).toEqual([
+        { signal: 'pdq', loadedFrom: 'snapshot', rowsReadAtOpen: 0, entries: 1 },
+      ]);
+      expect(exactIds(second.indexes, value)).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+});
