@@ -1,3 +1,5 @@
+// eslint-disable-next-line no-restricted-imports -- test support lives outside src
+import { imageDraft } from '../../test/support/factories.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -65,20 +67,7 @@ async function addMedium(
   return store.db.transaction(async (tx) => {
     const { media } = await mediaService.record(
       tx,
-      {
-        sha256,
-        size: bytes.length,
-        mime: 'image/jpeg',
-        kind: 'image',
-        format: 'jpeg',
-        width: 64,
-        height: 64,
-        analysisState: 'done',
-        analysisError: null,
-        metadata: null,
-        thumbnailSha256: null,
-        blurredSha256: null,
-      },
+      imageDraft({ sha256: sha256, size: bytes.length }),
       store.ingestId,
     );
     const rows = await signalValuesService.record(tx, media.id, [

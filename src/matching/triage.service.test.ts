@@ -1,3 +1,5 @@
+// eslint-disable-next-line no-restricted-imports -- test support lives outside src
+import { imageDraft } from '../../test/support/factories.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Haven } from '#haven/app/haven.js';
@@ -63,20 +65,7 @@ async function hold(
   const mediaId = await haven.db.transaction(async (tx) => {
     const { media } = await mediaService.record(
       tx,
-      {
-        sha256: hashes.sha256,
-        size: 256,
-        mime: 'image/jpeg',
-        kind: 'image',
-        format: 'jpeg',
-        width: 64,
-        height: 64,
-        analysisState: 'done',
-        analysisError: null,
-        metadata: null,
-        thumbnailSha256: null,
-        blurredSha256: null,
-      },
+      imageDraft({ sha256: hashes.sha256, size: 256 }),
       ingest.ingestId,
     );
     await signalValuesService.record(tx, media.id, [

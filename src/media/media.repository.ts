@@ -22,6 +22,20 @@ const toRef = (row: MediaRefRow): MediaRef => ({
   kind: row.kind,
 });
 
+/** What analysis learned, in the column order format .. blurred_sha256 used by both writes. */
+function analysisParams(draft: MediaDraft): unknown[] {
+  return [
+    draft.format,
+    draft.width,
+    draft.height,
+    draft.analysisState,
+    draft.analysisError,
+    draft.metadata === null ? null : JSON.stringify(draft.metadata),
+    draft.thumbnailSha256 && asBuffer(draft.thumbnailSha256),
+    draft.blurredSha256 && asBuffer(draft.blurredSha256),
+  ];
+}
+
 export const mediaRepository = {
   async findBySha256(db: Queryable, sha256: Uint8Array): Promise<MediaRef | undefined> {
     const rows = await db.query<MediaRefRow>(
@@ -41,7 +55,7 @@ export const mediaRepository = {
     const rows = await db.query(
       `INSERT INTO media (id, sha256, size, mime, kind, format, width, height, analysis_state, analysis_error,
                           metadata, thumbnail_sha256, blurred_sha256, first_ingest_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       VALUES ($1, $2, $3, $4, $5, $7, $8, $9, $10, $11, $12, $13, $14, $6)
        ON CONFLICT (sha256) DO NOTHING RETURNING id`,
       [
         id,
@@ -49,15 +63,8 @@ export const mediaRepository = {
         draft.size,
         draft.mime,
         draft.kind,
-        draft.format,
-        draft.width,
-        draft.height,
-        draft.analysisState,
-        draft.analysisError,
-        draft.metadata === null ? null : JSON.stringify(draft.metadata),
-        draft.thumbnailSha256 && asBuffer(draft.thumbnailSha256),
-        draft.blurredSha256 && asBuffer(draft.blurredSha256),
         firstIngestId,
+        ...analysisParams(draft),
       ],
     );
     return rows.length > 0;
@@ -69,17 +76,7 @@ export const mediaRepository = {
       `UPDATE media SET format = $2, width = $3, height = $4, analysis_state = $5, analysis_error = $6,
               metadata = $7, thumbnail_sha256 = $8, blurred_sha256 = $9
        WHERE id = $1 AND analysis_state <> 'done'`,
-      [
-        id,
-        draft.format,
-        draft.width,
-        draft.height,
-        draft.analysisState,
-        draft.analysisError,
-        draft.metadata === null ? null : JSON.stringify(draft.metadata),
-        draft.thumbnailSha256 && asBuffer(draft.thumbnailSha256),
-        draft.blurredSha256 && asBuffer(draft.blurredSha256),
-      ],
+      [id, ...analysisParams(draft)],
     );
   },
 

@@ -66,17 +66,12 @@ export function triageText(
   return lines.join('\n');
 }
 
-export interface SummaryCounts {
-  readonly files: number;
-  readonly new: number;
-  readonly exact: number;
-  readonly near: number;
-  readonly error: number;
-  readonly pending: number;
-  readonly newImages: number;
-  readonly distinctMedia?: number;
-  readonly byKind?: IngestSummary['byKind'];
-}
+/** The counts a triage summary shows; an ingest's summary has them all, a `match` run the first ones. */
+export type SummaryCounts = Pick<
+  IngestSummary,
+  'files' | 'new' | 'exact' | 'near' | 'error' | 'pending' | 'newImages'
+> &
+  Partial<Pick<IngestSummary, 'distinctMedia' | 'byKind'>>;
 
 function describeMatch(match: TriageMatch | undefined): string {
   if (!match) {

@@ -1,28 +1,18 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+// eslint-disable-next-line no-restricted-imports -- test support lives outside src
+import { fileDatabase } from '../../../test/support/factories.js';
 import type { Database } from '#haven/platform/db/database.js';
-import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
 import { jobQueue } from '#haven/platform/jobs/job-queue.js';
 import { JobRunner, type JobContext, type JobHandler } from '#haven/platform/jobs/job-runner.js';
 import { createLogger, silentLogger } from '#haven/platform/log/logger.js';
 
-// One copy of the migrated template for the whole file (opening PGlite costs seconds); every test
-// starts from an empty jobs table. Not tempDir(): that one is removed after the first test.
-let root: string;
+// One database for the whole file (see fileDatabase); every test starts from an empty jobs table.
+const database = fileDatabase('haven-jobs-');
 let db: Database;
 
-beforeAll(async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'haven-jobs-'));
-  cpSync(inject('pgliteTemplate'), path.join(root, 'db'), { recursive: true });
-  db = await openPgliteDatabase(path.join(root, 'db'));
-});
-
-afterAll(async () => {
-  await db.close();
-  rmSync(root, { recursive: true, force: true });
+beforeAll(() => {
+  db = database();
 });
 
 beforeEach(async () => {
