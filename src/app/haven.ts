@@ -126,7 +126,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
           return;
         }
         closed = true;
-        jobs.stop();
+        await jobs.stop();
         await runCleanups(cleanups);
       },
     };

@@ -1,3 +1,4 @@
+import { agencyService } from '#haven/accounts/agency.service.js';
 import type { Haven } from '#haven/app/haven.js';
 import { ingestJobKey, type IngestProgress } from '#haven/ingest/ingest.service.js';
 import type { IngestRecord } from '#haven/ingest/ingest.types.js';
@@ -13,7 +14,13 @@ export async function runIngestToCompletion(
   request: { caseReference: string; sources: readonly string[] },
   onProgress: (progress: IngestProgress) => void = () => undefined,
 ): Promise<IngestRecord> {
-  const ingest = await haven.ingests.start({ ...request, operator: haven.config.operator });
+  const { localAgency } = haven.config;
+  const agency = await agencyService.ensureLocal(haven.db, localAgency.name, localAgency.country);
+  const ingest = await haven.ingests.start({
+    ...request,
+    operator: haven.config.operator,
+    agencyId: agency.id,
+  });
   if (ingest.runs > 1) {
     haven.log.info(`Resuming the unfinished ingest ${ingest.id} (run ${ingest.runs})`);
   }

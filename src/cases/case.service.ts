@@ -7,14 +7,19 @@ const REFERENCE = /^[\p{L}\p{N}][\p{L}\p{N} ._/:#-]{0,127}$/u;
 
 export const caseService = {
   /** The case with this reference, created on first use (ingests always belong to a case). */
-  async ensure(db: Queryable, reference: string, operator: string): Promise<CaseRecord> {
+  async ensure(db: Queryable, reference: string, operator: string, agencyId: string): Promise<CaseRecord> {
     const trimmed = reference.trim();
     if (!REFERENCE.test(trimmed)) {
       throw havenError('INVALID_ARGUMENT', {
         reason: `Case reference ${JSON.stringify(reference)} must be 1-128 letters, digits, spaces or . _ / : # -, starting with a letter or digit`,
       });
     }
-    return caseRepository.insertIfAbsent(db, { id: randomUUID(), reference: trimmed, createdBy: operator });
+    return caseRepository.insertIfAbsent(db, {
+      id: randomUUID(),
+      reference: trimmed,
+      createdBy: operator,
+      agencyId,
+    });
   },
 
   async get(db: Queryable, reference: string): Promise<CaseRecord> {

@@ -18,7 +18,7 @@ export function ingestJobHandler(service: IngestService): JobHandler<typeof Inge
         });
       }, HEARTBEAT_MS);
       try {
-        await service.run(payload.ingestId);
+        await service.run(payload.ingestId, context.signal);
       } finally {
         clearInterval(timer);
       }

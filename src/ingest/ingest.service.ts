@@ -18,6 +18,7 @@ import type { Database } from '#haven/platform/db/database.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 import { jobQueue } from '#haven/platform/jobs/job-queue.js';
+import { JobInterrupted } from '#haven/platform/jobs/job-runner.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 
 export const INGEST_QUEUE = 'ingest.run';
@@ -59,6 +60,8 @@ export class IngestService {
     caseReference: string;
     sources: readonly string[];
     operator: string;
+    /** Agency that owns the case if this ingest creates it. */
+    agencyId: string;
   }): Promise<IngestRecord> {
     const { db, config, toolVersion } = this.#deps;
     if (request.sources.length === 0) {
@@ -66,7 +69,12 @@ export class IngestService {
     }
     const sources = [...new Set(request.sources.map((source) => path.resolve(source)))];
     return db.transaction(async (tx) => {
-      const caseRecord = await caseService.ensure(tx, request.caseReference, request.operator);
+      const caseRecord = await caseService.ensure(
+        tx,
+        request.caseReference,
+        request.operator,
+        request.agencyId,
+      );
       const fingerprint = createHash('sha256')
         .update(JSON.stringify([caseRecord.id, [...sources].sort()]))
         .digest('hex');
@@ -101,7 +109,7 @@ export class IngestService {
   }
 
   /** Does (or finishes) the work of an ingest. Safe to run again after a crash at any point. */
-  async run(ingestId: string): Promise<void> {
+  async run(ingestId: string, signal?: AbortSignal): Promise<void> {
     const onProgress = (progress: IngestProgress): void => {
       for (const listener of this.#watchers.get(ingestId) ?? []) {
         listener(progress);
@@ -124,7 +132,7 @@ export class IngestService {
       await ingestRepository.setState(db, ingest.id, 'processing');
     }
     counters.found = await ingestRepository.countPending(db, ingest.id);
-    await this.#process(ingest, () => {
+    await this.#process(ingest, signal, () => {
       counters.handled += 1;
       log.debug('item recorded', { ingest: ingest.id, handled: counters.handled });
       onProgress({ phase: 'processing', ...counters });
@@ -186,7 +194,7 @@ export class IngestService {
     await flush();
   }
 
-  async #process(ingest: IngestRecord, onItem: () => void): Promise<void> {
+  async #process(ingest: IngestRecord, signal: AbortSignal | undefined, onItem: () => void): Promise<void> {
     const { db, config } = this.#deps;
     const caseRecord = await caseService.get(db, ingest.caseReference);
     const recorder = new IngestRecorder(this.#deps, ingest.id, caseRecord, onItem);
@@ -200,10 +208,13 @@ export class IngestService {
     let afterId = 0;
     for (;;) {
       const page = await ingestRepository.pendingTopLevel(db, ingest.id, afterId, 200);
-      if (page.length === 0 || failures.length > 0) {
+      if (page.length === 0 || failures.length > 0 || signal?.aborted === true) {
         break;
       }
       for (const item of page) {
+        if (signal?.aborted) {
+          break;
+        }
         afterId = item.id;
         const task = this.#processFile(pipeline, recorder, item.sourcePathKey, item.sourcePath).catch(
           (error: unknown) => {
@@ -220,6 +231,10 @@ export class IngestService {
     await Promise.all(running);
     if (failures.length > 0) {
       throw failures[0];
+    }
+    if (signal?.aborted) {
+      // Finished items stay finished; the rest runs when the job is picked up again.
+      throw new JobInterrupted();
     }
   }
 

@@ -4,6 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { agencyService } from '#haven/accounts/agency.service.js';
 import { caseService } from '#haven/cases/case.service.js';
 import { ingestRepository } from '#haven/ingest/ingest.repository.js';
 import { IndexSnapshotStore } from '#haven/matching/index-snapshot.store.js';
@@ -33,7 +34,12 @@ async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
   const dataDir = freshDataDir();
   const db = await openPgliteDatabase(path.join(dataDir, 'db'));
   try {
-    const caseRecord = await caseService.ensure(db, 'IDX-1', 'tester');
+    const caseRecord = await caseService.ensure(
+      db,
+      'IDX-1',
+      'tester',
+      (await agencyService.ensureLocal(db, 'Local', 'XX')).id,
+    );
     const ingestId = randomUUID();
     await ingestRepository.insert(db, {
       id: ingestId,
@@ -370,7 +376,12 @@ describe('SignalIndexes: catching up', () => {
     const first = await openTestHaven(dataDir);
     try {
       expect(first.indexes.origins()[0]?.loadedFrom).toBe('database');
-      const caseRecord = await caseService.ensure(first.db, 'HAVEN-1', 'tester');
+      const caseRecord = await caseService.ensure(
+        first.db,
+        'HAVEN-1',
+        'tester',
+        (await agencyService.ensureLocal(first.db, 'Local', 'XX')).id,
+      );
       const ingestId = randomUUID();
       await ingestRepository.insert(first.db, {
         id: ingestId,

@@ -3,6 +3,7 @@ import { imageDraft } from '../../test/support/factories.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Haven } from '#haven/app/haven.js';
+import { agencyService } from '#haven/accounts/agency.service.js';
 import { caseService } from '#haven/cases/case.service.js';
 import { ingestRepository } from '#haven/ingest/ingest.repository.js';
 import { signalValuesService } from '#haven/matching/signal-values.service.js';
@@ -25,7 +26,12 @@ async function withHaven(work: (haven: Haven) => Promise<void>): Promise<void> {
 
 /** A new ingest into the case with this reference (created on first use). */
 async function newIngest(haven: Haven, caseReference: string): Promise<{ ingestId: string; caseId: string }> {
-  const caseRecord = await caseService.ensure(haven.db, caseReference, 'tester');
+  const caseRecord = await caseService.ensure(
+    haven.db,
+    caseReference,
+    'tester',
+    (await agencyService.ensureLocal(haven.db, 'Local', 'XX')).id,
+  );
   const ingestId = randomUUID();
   await ingestRepository.insert(haven.db, {
     id: ingestId,

@@ -39,6 +39,40 @@ export const ConfigSchema = z.object({
     /** Images are read into memory for decoding up to this size; larger ones are stored, not decoded. */
     maxImageBytes: positiveInt.default(512 * 1024 ** 2),
   }),
+  server: z.object({
+    port: z.coerce.number().int().min(0).max(65535).default(8080),
+    /** Address to listen on; loopback unless deliberately exposed (put TLS in front). */
+    listen: z.string().min(1).default('127.0.0.1'),
+    /** Trust X-Forwarded-For from a reverse proxy (for client addresses in the audit log). */
+    trustProxy: z.boolean().default(false),
+    /** Cookies marked Secure (browsers still send them to http://localhost). */
+    secureCookies: z.boolean().default(true),
+    sessionIdleMinutes: positiveInt.default(30),
+    sessionAbsoluteHours: positiveInt.default(12),
+    /** Failed logins before an account is locked, and for how long. */
+    lockoutThreshold: positiveInt.default(5),
+    lockoutMinutes: positiveInt.default(15),
+    /** Failed logins allowed per client address per 15 minutes. */
+    loginFailuresPerAddress: positiveInt.default(30),
+    jsonBodyLimit: positiveInt.default(1024 * 1024),
+    uploadFileLimit: positiveInt.default(16 * 1024 ** 3),
+    uploadFilesPerRequest: positiveInt.default(10_000),
+    /** A client that sends nothing for this long is disconnected (slow-client guard). */
+    idleTimeoutSeconds: positiveInt.default(60),
+    /** How often the match indexes pick up what other processes stored. */
+    indexRefreshSeconds: positiveInt.default(5),
+    /** Jobs this process runs at the same time. */
+    jobConcurrency: positiveInt.max(32).default(2),
+    jobLeaseSeconds: positiveInt.default(60),
+  }),
+  /** Agency that owns cases created from the local command line (created on first use). */
+  localAgency: z.object({
+    name: z.string().min(1).default('Local'),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .default('XX'),
+  }),
   workers: z.object({
     /** Threads that decode and hash images. */
     imageThreads: positiveInt.max(64),

@@ -11,6 +11,8 @@ export interface ConfigFlags {
   readonly logFormat?: string | undefined;
   readonly operator?: string | undefined;
   readonly pdqMaxDistance?: number | undefined;
+  readonly port?: number | undefined;
+  readonly listen?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -45,6 +47,28 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       archiveMaxRatio: emptyToUndefined(env.HAVEN_ARCHIVE_MAX_RATIO),
       nestedArchiveMaxBytes: emptyToUndefined(env.HAVEN_NESTED_ARCHIVE_MAX_BYTES),
       maxImageBytes: emptyToUndefined(env.HAVEN_MAX_IMAGE_BYTES),
+    },
+    server: {
+      port: flags.port ?? emptyToUndefined(env.HAVEN_PORT),
+      listen: flags.listen ?? emptyToUndefined(env.HAVEN_LISTEN),
+      trustProxy: parseBoolean(env.HAVEN_TRUST_PROXY),
+      secureCookies: parseBoolean(env.HAVEN_SECURE_COOKIES),
+      sessionIdleMinutes: emptyToUndefined(env.HAVEN_SESSION_IDLE_MINUTES),
+      sessionAbsoluteHours: emptyToUndefined(env.HAVEN_SESSION_ABSOLUTE_HOURS),
+      lockoutThreshold: emptyToUndefined(env.HAVEN_LOCKOUT_THRESHOLD),
+      lockoutMinutes: emptyToUndefined(env.HAVEN_LOCKOUT_MINUTES),
+      loginFailuresPerAddress: emptyToUndefined(env.HAVEN_LOGIN_FAILURES_PER_ADDRESS),
+      jsonBodyLimit: emptyToUndefined(env.HAVEN_JSON_BODY_LIMIT),
+      uploadFileLimit: emptyToUndefined(env.HAVEN_UPLOAD_FILE_LIMIT),
+      uploadFilesPerRequest: emptyToUndefined(env.HAVEN_UPLOAD_FILES_PER_REQUEST),
+      idleTimeoutSeconds: emptyToUndefined(env.HAVEN_IDLE_TIMEOUT_SECONDS),
+      indexRefreshSeconds: emptyToUndefined(env.HAVEN_INDEX_REFRESH_SECONDS),
+      jobConcurrency: emptyToUndefined(env.HAVEN_JOB_CONCURRENCY),
+      jobLeaseSeconds: emptyToUndefined(env.HAVEN_JOB_LEASE_SECONDS),
+    },
+    localAgency: {
+      name: emptyToUndefined(env.HAVEN_LOCAL_AGENCY),
+      country: emptyToUndefined(env.HAVEN_LOCAL_AGENCY_COUNTRY),
     },
     workers: {
       imageThreads:

@@ -97,6 +97,24 @@ export const jobQueue = {
     return final ? 'failed' : 'retry';
   },
 
+  /** Gives a claimed job back untouched (shutdown): it runs again soon, and the attempt does not count. */
+  async release(db: Queryable, job: JobRow): Promise<void> {
+    await db.query(
+      `UPDATE jobs SET state = 'queued', attempts = greatest(attempts - 1, 0), locked_by = NULL, locked_until = NULL,
+              updated_at = now()
+       WHERE id = $1 AND locked_by IS NOT DISTINCT FROM $2`,
+      [job.id, job.lockedBy],
+    );
+  },
+
+  /** Records how far a running job got (shown by progress endpoints). */
+  async reportProgress(db: Queryable, key: string, progress: unknown): Promise<void> {
+    await db.query('UPDATE jobs SET progress = $2, updated_at = now() WHERE key = $1', [
+      key,
+      JSON.stringify(progress),
+    ]);
+  },
+
   /**
    * Returns to the queue every job marked running. Only safe when this process owns the database
    * exclusively (the embedded database behind the data-dir lock): any running job is then orphaned.

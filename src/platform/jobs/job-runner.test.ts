@@ -233,7 +233,7 @@ describe('JobRunner.runUntil', () => {
   it('stop() ends the loop', async () => {
     const jobs = runner([countHandler()]);
     setTimeout(() => {
-      jobs.stop();
+      void jobs.stop();
     }, 30);
     await jobs.runUntil(() => Promise.resolve(false));
   });

@@ -9,6 +9,8 @@ import type { Logger } from '#haven/platform/log/logger.js';
 export interface JobContext {
   readonly job: JobRow;
   readonly log: Logger;
+  /** Aborted when the process is shutting down: stop at the next safe point and throw JobInterrupted. */
+  readonly signal: AbortSignal;
   /** Keeps the lease alive during long work; call it every now and then. */
   heartbeat(): Promise<void>;
 }
@@ -27,12 +29,22 @@ export interface JobRunnerOptions {
   readonly pollMs?: number;
 }
 
-/** Claims and runs jobs one at a time; handlers must be idempotent (a job may run again after a crash). */
+/** Thrown by a handler that stopped early because of shutdown: the job goes back to the queue untouched. */
+export class JobInterrupted extends Error {
+  constructor() {
+    super('interrupted by shutdown');
+    this.name = 'JobInterrupted';
+  }
+}
+
+/** Claims and runs jobs; handlers must be idempotent (a job may run again after a crash). */
 export class JobRunner {
   readonly #options: JobRunnerOptions;
   readonly #handlers: Map<string, JobHandler>;
   readonly #workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   #stopping = false;
+  readonly #abort = new AbortController();
+  #loops: Promise<void>[] = [];
 
   constructor(options: JobRunnerOptions) {
     this.#options = options;
@@ -70,10 +82,16 @@ export class JobRunner {
       await handler.handle(payload, {
         job,
         log: jobLog,
+        signal: this.#abort.signal,
         heartbeat: () => jobQueue.extendLease(db, job, this.#workerId, leaseMs),
       });
       await jobQueue.complete(db, job);
     } catch (error) {
+      if (error instanceof JobInterrupted || this.#abort.signal.aborted) {
+        await jobQueue.release(db, job);
+        jobLog.info('job released for a later run (shutdown)');
+        return true;
+      }
       const outcome = await jobQueue.fail(
         db,
         job,
@@ -96,7 +114,30 @@ export class JobRunner {
     }
   }
 
-  stop(): void {
+  /** Starts `concurrency` loops that take jobs as they come, until stop(). */
+  start(concurrency: number): void {
+    const pollMs = this.#options.pollMs ?? 500;
+    const loop = async (): Promise<void> => {
+      while (!this.#stopping) {
+        let ran = false;
+        try {
+          ran = await this.runOne();
+        } catch (error) {
+          // The database may be briefly unavailable: wait and try again rather than die.
+          this.#options.log.error('job loop error', { error: describeError(error) });
+        }
+        if (!ran && !this.#stopping) {
+          await new Promise((resolve) => setTimeout(resolve, pollMs));
+        }
+      }
+    };
+    this.#loops = Array.from({ length: concurrency }, () => loop());
+  }
+
+  /** Stops taking jobs, asks running handlers to stop, and waits for the loops to end. */
+  async stop(): Promise<void> {
     this.#stopping = true;
+    this.#abort.abort();
+    await Promise.all(this.#loops);
   }
 }

@@ -1,0 +1,97 @@
+/**
+ * Who may do what: every permission a route can require, and what each role grants. The one place
+ * to read (and review) the access policy; agency scope is checked on top by access.service.ts.
+ */
+export const PERMISSIONS = [
+  'case.read',
+  'case.create',
+  'case.share',
+  'ingest.create',
+  'ingest.read',
+  'media.read',
+  'media.preview',
+  'media.preview.clear',
+  'media.original',
+  'lookup.hash',
+  'agency.read',
+  'agency.manage',
+  'user.read',
+  'user.manage',
+  'token.manage',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = [
+  'investigator',
+  'reviewer',
+  'agency_admin',
+  'central_admin',
+  'taskforce_coordinator',
+  'tip_moderator',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+const MATERIAL: readonly Permission[] = ['media.read', 'media.preview'];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  investigator: [
+    'case.read',
+    'case.create',
+    'case.share',
+    'ingest.create',
+    'ingest.read',
+    ...MATERIAL,
+    'media.preview.clear',
+    'media.original',
+    'lookup.hash',
+    'agency.read',
+    'token.manage',
+  ],
+  reviewer: [
+    'case.read',
+    'ingest.read',
+    ...MATERIAL,
+    'media.preview.clear',
+    'lookup.hash',
+    'agency.read',
+    'token.manage',
+  ],
+  // Administrators manage people and sharing; they do not look at material.
+  agency_admin: [
+    'case.read',
+    'case.share',
+    'agency.read',
+    'user.read',
+    'user.manage',
+    'audit.read',
+    'token.manage',
+  ],
+  central_admin: [
+    'case.read',
+    'agency.read',
+    'agency.manage',
+    'user.read',
+    'user.manage',
+    'audit.read',
+    'token.manage',
+  ],
+  taskforce_coordinator: [
+    'case.read',
+    'ingest.read',
+    ...MATERIAL,
+    'lookup.hash',
+    'agency.read',
+    'token.manage',
+  ],
+  tip_moderator: ['agency.read'],
+};
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  return new Set(roles.flatMap((role) => ROLE_PERMISSIONS[role]));
+}
+
+/** Roles whose holders must use TOTP: everyone who can see material or administer access. */
+export function requiresMfa(roles: readonly Role[]): boolean {
+  return roles.some((role) => role !== 'tip_moderator');
+}

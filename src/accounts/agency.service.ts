@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import { agencyRepository } from '#haven/accounts/agency.repository.js';
+import type { Agency, AgencyType } from '#haven/accounts/agency.types.js';
+import type { Queryable } from '#haven/platform/db/database.js';
+import { havenError } from '#haven/platform/errors/haven-error.js';
+
+export const agencyService = {
+  async create(
+    db: Queryable,
+    request: { name: string; country: string; type: AgencyType; contact?: string | null },
+  ): Promise<Agency> {
+    const name = request.name.trim();
+    if (await agencyRepository.findByName(db, name)) {
+      throw havenError('CONFLICT', { reason: `An agency named ${JSON.stringify(name)} exists already` });
+    }
+    return agencyRepository.insert(db, {
+      id: randomUUID(),
+      name,
+      country: request.country.toUpperCase(),
+      type: request.type,
+      contact: request.contact ?? null,
+    });
+  },
+
+  /** The agency owning cases made by the local command line, created on first use. */
+  ensureLocal: (db: Queryable, name: string, country: string): Promise<Agency> =>
+    agencyRepository.insertIfAbsent(db, { id: randomUUID(), name, country, type: 'local', contact: null }),
+
+  get: (db: Queryable, id: string): Promise<Agency | undefined> => agencyRepository.get(db, id),
+  findByName: (db: Queryable, name: string): Promise<Agency | undefined> =>
+    agencyRepository.findByName(db, name),
+  list: (db: Queryable): Promise<Agency[]> => agencyRepository.list(db),
+};
