@@ -87,15 +87,30 @@ describe('architecture', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('the command line and the composition root sit on top: nothing below imports them', () => {
+  it('the command line, the server and the composition root sit on top: nothing below imports them', () => {
+    const above: Record<string, readonly string[]> = {
+      cli: ['cli'],
+      server: ['server', 'cli'],
+      app: ['app', 'server', 'cli'],
+    };
     const wrong = [...graph].flatMap(([file, imports]) =>
       imports
         .filter((target) => {
-          const to = room(target);
-          const from = room(file);
-          return (to === 'cli' && from !== 'cli') || (to === 'app' && from !== 'app' && from !== 'cli');
+          const allowed = above[room(target)];
+          return allowed !== undefined && !allowed.includes(room(file));
         })
         .map((target) => `${rel(file)} -> ${rel(target)}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('the HTTP plumbing knows no capability (only access and platform)', () => {
+    const wrong = [...graph].flatMap(([file, imports]) =>
+      room(file) === 'http'
+        ? imports
+            .filter((target) => !['http', 'access', 'platform'].includes(room(target)))
+            .map((target) => `${rel(file)} -> ${rel(target)}`)
+        : [],
     );
     expect(wrong).toEqual([]);
   });

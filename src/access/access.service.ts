@@ -32,4 +32,13 @@ export const accessService = {
     visibilityRepository.visibleMedia(db, ids, scopeOf(actor)),
 
   holders: visibilityRepository.holders,
+
+  visibleCaseReferences: (
+    db: Queryable,
+    actor: Actor,
+    ids: readonly string[],
+  ): Promise<Map<string, string[]>> => visibilityRepository.visibleCaseReferences(db, ids, scopeOf(actor)),
+
+  /** SQL condition that case alias `c` is visible to the agency in the given parameter (e.g. '$1'). */
+  caseVisibleSql: visibilityRepository.caseVisibleSql,
 };

@@ -32,6 +32,27 @@ export const visibilityRepository = {
     return new Set(rows.map((row) => row.media_id));
   },
 
+  /** For each medium, the references of the cases holding it that the agency may see. */
+  async visibleCaseReferences(
+    db: Queryable,
+    ids: readonly string[],
+    agencyId: string | null,
+  ): Promise<Map<string, string[]>> {
+    const result = new Map<string, string[]>();
+    if (ids.length === 0) {
+      return result;
+    }
+    const rows = await db.query<{ media_id: string; reference: string }>(
+      `SELECT DISTINCT f.media_id, c.reference FROM media_files f JOIN cases c ON c.id = f.case_id
+       WHERE f.media_id = ANY($1::uuid[]) AND ${CASE_VISIBLE('c', '$2')} ORDER BY c.reference`,
+      [ids, agencyId],
+    );
+    for (const row of rows) {
+      result.set(row.media_id, [...(result.get(row.media_id) ?? []), row.reference]);
+    }
+    return result;
+  },
+
   /** The agencies holding each medium (where a specialist can ask about a match they may not see). */
   async holders(
     db: Queryable,

@@ -1,3 +1,4 @@
+import { hkdfSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HAVEN_VERSION } from '#haven/app/version.js';
@@ -36,6 +37,8 @@ export interface Haven {
   readonly ingests: IngestService;
   readonly lookups: LookupService;
   readonly jobs: JobRunner;
+  /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
+  readonly secretsKey: Buffer;
   close(): Promise<void>;
 }
 
@@ -107,7 +110,12 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       toolVersion: `haven ${HAVEN_VERSION}`,
     });
     const lookups = new LookupService({ config, db, analyser, triage });
-    const jobs = new JobRunner({ db, handlers: [ingestJobHandler(ingests)], log });
+    const jobs = new JobRunner({
+      db,
+      handlers: [ingestJobHandler(ingests)],
+      log,
+      leaseMs: config.server.jobLeaseSeconds * 1000,
+    });
     cleanups.unshift(() => indexes.save());
     let closed = false;
     return {
@@ -121,6 +129,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       ingests,
       lookups,
       jobs,
+      secretsKey: Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32)),
       async close() {
         if (closed) {
           return;

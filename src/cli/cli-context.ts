@@ -9,6 +9,8 @@ export interface DataOptions {
   readonly databaseUrl?: string;
   readonly logLevel?: string;
   readonly operator?: string;
+  readonly port?: number | undefined;
+  readonly listen?: string | undefined;
 }
 
 export function cliConfig(options: DataOptions): Config {
@@ -17,6 +19,8 @@ export function cliConfig(options: DataOptions): Config {
     databaseUrl: options.databaseUrl,
     logLevel: options.logLevel,
     operator: options.operator,
+    port: options.port,
+    listen: options.listen,
   });
 }
 

@@ -5,6 +5,7 @@ import { registerDemo } from '#haven/cli/commands/demo.command.js';
 import { registerHash } from '#haven/cli/commands/hash.command.js';
 import { registerIngest } from '#haven/cli/commands/ingest.command.js';
 import { registerMatch } from '#haven/cli/commands/match.command.js';
+import { registerServe } from '#haven/cli/commands/serve.command.js';
 import { registerTriage } from '#haven/cli/commands/triage.command.js';
 import { registerVerify } from '#haven/cli/commands/verify.command.js';
 import { describeError, isHavenError } from '#haven/platform/errors/haven-error.js';
@@ -22,11 +23,15 @@ registerTriage(program);
 registerCases(program);
 registerVerify(program);
 registerDemo(program);
+registerServe(program);
 
-process.on('SIGINT', () => {
-  process.stderr.write('\nInterrupted. Run the same command again to resume; nothing is lost.\n');
-  process.exit(130);
-});
+if (process.argv[2] !== 'serve') {
+  // The server shuts down gracefully on its own; other commands stop at once and resume next time.
+  process.on('SIGINT', () => {
+    process.stderr.write('\nInterrupted. Run the same command again to resume; nothing is lost.\n');
+    process.exit(130);
+  });
+}
 
 try {
   await program.parseAsync(process.argv);

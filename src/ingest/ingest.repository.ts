@@ -14,6 +14,7 @@ interface IngestRow extends Record<string, unknown> {
   case_id: string;
   reference: string;
   state: IngestState;
+  origin: 'paths' | 'upload';
   fingerprint: string;
   sources: string[];
   operator: string;
@@ -24,7 +25,7 @@ interface IngestRow extends Record<string, unknown> {
   runs: number;
 }
 
-const INGEST_COLUMNS = `i.id, i.case_id, c.reference, i.state, i.fingerprint, i.sources, i.operator, i.host,
+const INGEST_COLUMNS = `i.id, i.case_id, c.reference, i.state, i.origin, i.fingerprint, i.sources, i.operator, i.host,
   i.tool_version, i.started_at, i.finished_at, i.runs`;
 
 const toIngest = (row: IngestRow): IngestRecord => ({
@@ -32,6 +33,7 @@ const toIngest = (row: IngestRow): IngestRecord => ({
   caseId: row.case_id,
   caseReference: row.reference,
   state: row.state,
+  origin: row.origin,
   fingerprint: row.fingerprint,
   sources: row.sources,
   operator: row.operator,
@@ -46,6 +48,9 @@ export interface PendingItem {
   readonly id: number;
   readonly sourcePath: string;
   readonly sourcePathKey: Buffer;
+  /** Set for uploaded files: the stored blob to read instead of a path. */
+  readonly uploadSha256: Buffer | null;
+  readonly uploadSize: number | null;
 }
 
 export interface ItemOutcome {
@@ -164,8 +169,14 @@ export const ingestRepository = {
     afterId: number,
     limit: number,
   ): Promise<PendingItem[]> {
-    const rows = await db.query<{ id: number; source_path: string; source_path_key: Uint8Array }>(
-      `SELECT id, source_path, source_path_key FROM ingest_items
+    const rows = await db.query<{
+      id: number;
+      source_path: string;
+      source_path_key: Uint8Array;
+      upload_sha256: Uint8Array | null;
+      upload_size: number | null;
+    }>(
+      `SELECT id, source_path, source_path_key, upload_sha256, upload_size FROM ingest_items
        WHERE ingest_id = $1 AND state = 'pending' AND parent_item_id IS NULL AND id > $2
        ORDER BY id LIMIT $3`,
       [ingestId, afterId, limit],
@@ -174,7 +185,51 @@ export const ingestRepository = {
       id: row.id,
       sourcePath: row.source_path,
       sourcePathKey: asBuffer(row.source_path_key),
+      uploadSha256: row.upload_sha256 && asBuffer(row.upload_sha256),
+      uploadSize: row.upload_size,
     }));
+  },
+
+  async insertUpload(
+    tx: Queryable,
+    row: {
+      id: string;
+      caseId: string;
+      operator: string;
+      host: string;
+      toolVersion: string;
+      userId: string | null;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ingests (id, case_id, state, fingerprint, sources, operator, host, tool_version, origin,
+                            created_by_user)
+       VALUES ($1, $2, 'uploading', $1, '[]', $3, $4, $5, 'upload', $6)`,
+      [row.id, row.caseId, row.operator, row.host, row.toolVersion, row.userId],
+    );
+  },
+
+  /** Records an uploaded file as a pending item (the same name and content twice is one item). */
+  async addUploadItem(
+    tx: Queryable,
+    ingestId: string,
+    item: { path: string; key: Uint8Array; sha256: Uint8Array; size: number },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ingest_items (ingest_id, source_path, source_path_key, state, upload_sha256, upload_size)
+       VALUES ($1, $2, $3, 'pending', $4, $5)
+       ON CONFLICT (ingest_id, source_path_key) DO NOTHING`,
+      [ingestId, item.path, asBuffer(item.key), asBuffer(item.sha256), item.size],
+    );
+  },
+
+  async listForCase(db: Queryable, caseId: string): Promise<IngestRecord[]> {
+    const rows = await db.query<IngestRow>(
+      `SELECT ${INGEST_COLUMNS} FROM ingests i JOIN cases c ON c.id = i.case_id
+       WHERE i.case_id = $1 ORDER BY i.started_at DESC`,
+      [caseId],
+    );
+    return rows.map(toIngest);
   },
 
   /** Keys of the finished entries below an archive item (to skip them when an ingest resumes). */
@@ -229,11 +284,16 @@ export const ingestRepository = {
   },
 
   /** Every item with its outcome, in path order (archive entries follow their archive). */
-  async results(db: Queryable, ingestId: string): Promise<IngestItemResult[]> {
+  async results(
+    db: Queryable,
+    ingestId: string,
+    page: { offset: number; limit: number | null; status?: string | undefined } = { offset: 0, limit: null },
+  ): Promise<IngestItemResult[]> {
     const rows = await db.query<{
       id: number;
       source_path: string;
       sha256: Uint8Array | null;
+      media_id: string | null;
       status: ItemStatus | null;
       kind: string | null;
       mime: string | null;
@@ -242,16 +302,18 @@ export const ingestRepository = {
       matches: TriageMatch[] | null;
       is_archive_entry: boolean;
     }>(
-      `SELECT it.id, it.source_path, m.sha256, it.status, it.kind, it.mime, it.error, it.error_code, it.matches,
+      `SELECT it.id, it.source_path, m.sha256, it.media_id, it.status, it.kind, it.mime, it.error, it.error_code, it.matches,
               it.is_archive_entry
        FROM ingest_items it LEFT JOIN media m ON m.id = it.media_id
-       WHERE it.ingest_id = $1 ORDER BY it.source_path_key`,
-      [ingestId],
+       WHERE it.ingest_id = $1 AND ($2::text IS NULL OR it.status = $2)
+       ORDER BY it.source_path_key OFFSET $3 LIMIT $4`,
+      [ingestId, page.status ?? null, page.offset, page.limit],
     );
     return rows.map((row) => ({
       id: row.id,
       path: row.source_path,
       sha256: row.sha256 ? hex(row.sha256) : null,
+      mediaId: row.media_id,
       status: row.status,
       kind: row.kind,
       mime: row.mime,

@@ -8,13 +8,13 @@ import type { IngestItemResult, IngestRecord, IngestSummary } from '#haven/inges
 import { IngestRecorder, type ItemRef } from '#haven/ingest/ingest-recorder.js';
 import { ContentPipeline } from '#haven/ingest/pipeline/content-pipeline.js';
 import { pipelineOptions } from '#haven/ingest/pipeline/pipeline-options.js';
-import { fileSource } from '#haven/ingest/pipeline/content-source.js';
+import { fileSource, storedSource } from '#haven/ingest/pipeline/content-source.js';
 import { timesOf } from '#haven/ingest/walk/file-times.js';
 import { errnoReason, walkSources } from '#haven/ingest/walk/walk-sources.js';
 import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
 import type { TriageService } from '#haven/matching/triage.service.js';
 import type { Config } from '#haven/platform/config/config.schema.js';
-import type { Database } from '#haven/platform/db/database.js';
+import type { Database, Queryable } from '#haven/platform/db/database.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 import { jobQueue } from '#haven/platform/jobs/job-queue.js';
@@ -142,6 +142,83 @@ export class IngestService {
     log.debug('ingest finished', { ingest: ingest.id });
   }
 
+  /** An ingest fed over HTTP: created empty in state 'uploading', filled by receiveUpload, then started. */
+  async createUpload(
+    tx: Queryable,
+    request: { caseId: string; operator: string; userId: string | null },
+  ): Promise<IngestRecord> {
+    const id = randomUUID();
+    await ingestRepository.insertUpload(tx, {
+      id,
+      caseId: request.caseId,
+      operator: request.operator,
+      host: this.#deps.config.host,
+      toolVersion: this.#deps.toolVersion,
+      userId: request.userId,
+    });
+    return (await ingestRepository.get(tx, id))!;
+  }
+
+  /**
+   * Streams one uploaded file into the evidence store (encrypted, hashed on the way, never held in
+   * memory whole) and records it as a pending item of the ingest. Returns what was stored.
+   */
+  async receiveUpload(
+    ingest: IngestRecord,
+    name: string,
+    content: AsyncIterable<Uint8Array>,
+    isTruncated: () => boolean,
+    limit: number,
+  ): Promise<{ name: string; sha256: string; size: number }> {
+    if (ingest.state !== 'uploading') {
+      throw havenError('CONFLICT', {
+        reason: `Ingest ${ingest.id} is ${ingest.state}, not open for uploads`,
+      });
+    }
+    const writer = this.#deps.originals.createWriter();
+    let stored;
+    try {
+      for await (const chunk of content) {
+        await writer.write(chunk);
+      }
+      if (isTruncated()) {
+        throw havenError('PAYLOAD_TOO_LARGE', { limit });
+      }
+      stored = await writer.commit();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
+    const sha256 = Buffer.from(stored.sha256).toString('hex');
+    const path = `upload/${safeUploadName(name)}`;
+    await ingestRepository.addUploadItem(this.#deps.db, ingest.id, {
+      path,
+      key: Buffer.from(`${path}\0${sha256}`),
+      sha256: stored.sha256,
+      size: stored.size,
+    });
+    return { name: path, sha256, size: stored.size };
+  }
+
+  /** Closes an upload ingest and queues its processing (in one transaction). */
+  async startUpload(tx: Queryable, ingest: IngestRecord): Promise<void> {
+    if (ingest.state !== 'uploading') {
+      throw havenError('CONFLICT', {
+        reason: `Ingest ${ingest.id} is ${ingest.state}, not waiting to start`,
+      });
+    }
+    await ingestRepository.setState(tx, ingest.id, 'processing');
+    await jobQueue.enqueue(tx, {
+      queue: INGEST_QUEUE,
+      key: ingestJobKey(ingest.id),
+      payload: { ingestId: ingest.id },
+    });
+  }
+
+  listForCase(caseId: string): Promise<IngestRecord[]> {
+    return ingestRepository.listForCase(this.#deps.db, caseId);
+  }
+
   async get(ingestId: string): Promise<IngestRecord> {
     const found = await ingestRepository.get(this.#deps.db, ingestId);
     if (!found) {
@@ -162,8 +239,11 @@ export class IngestService {
     return found;
   }
 
-  results(ingestId: string): Promise<IngestItemResult[]> {
-    return ingestRepository.results(this.#deps.db, ingestId);
+  results(
+    ingestId: string,
+    page?: { offset: number; limit: number | null; status?: string | undefined },
+  ): Promise<IngestItemResult[]> {
+    return ingestRepository.results(this.#deps.db, ingestId, page);
   }
 
   async summary(ingestId: string): Promise<IngestSummary> {
@@ -216,11 +296,20 @@ export class IngestService {
           break;
         }
         afterId = item.id;
-        const task = this.#processFile(pipeline, recorder, item.sourcePathKey, item.sourcePath).catch(
-          (error: unknown) => {
-            failures.push(error);
-          },
-        );
+        const work = item.uploadSha256
+          ? pipeline.process(
+              storedSource(
+                this.#deps.originals,
+                item.uploadSha256,
+                item.sourcePath,
+                item.sourcePathKey,
+                item.uploadSize ?? 0,
+              ),
+            )
+          : this.#processFile(pipeline, recorder, item.sourcePathKey, item.sourcePath);
+        const task = work.catch((error: unknown) => {
+          failures.push(error);
+        });
         running.add(task);
         void task.finally(() => running.delete(task));
         if (running.size >= workers.ingestConcurrency) {
@@ -257,4 +346,14 @@ export class IngestService {
     }
     await pipeline.process(fileSource(fsPath, displayPath, stats.size, timesOf(stats)));
   }
+}
+
+/** A file name as a client sent it, made safe to show: no directories above it, no control characters. */
+function safeUploadName(name: string): string {
+  const parts = name
+    .replace(/\\/g, '/')
+    .split('/')
+    .map((part) => part.replace(/[\u0000-\u001f\u007f]/g, '?').trim())
+    .filter((part) => part !== '' && part !== '.' && part !== '..');
+  return parts.length > 0 ? parts.join('/').slice(0, 512) : 'unnamed';
 }

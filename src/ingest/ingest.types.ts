@@ -1,6 +1,6 @@
 import type { TriageMatch, TriageStatus } from '#haven/matching/triage.types.js';
 
-export type IngestState = 'enumerating' | 'processing' | 'done' | 'failed';
+export type IngestState = 'uploading' | 'enumerating' | 'processing' | 'done' | 'failed';
 export type ItemStatus = TriageStatus | 'error';
 
 export interface IngestRecord {
@@ -8,6 +8,8 @@ export interface IngestRecord {
   readonly caseId: string;
   readonly caseReference: string;
   readonly state: IngestState;
+  /** 'paths': files read from disk by the command line; 'upload': files sent over HTTP. */
+  readonly origin: 'paths' | 'upload';
   readonly fingerprint: string;
   readonly sources: readonly string[];
   readonly operator: string;
@@ -23,6 +25,7 @@ export interface IngestItemResult {
   readonly id: number;
   readonly path: string;
   readonly sha256: string | null;
+  readonly mediaId: string | null;
   readonly status: ItemStatus | null;
   readonly kind: string | null;
   readonly mime: string | null;

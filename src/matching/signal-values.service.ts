@@ -15,4 +15,7 @@ export const signalValuesService = {
     mediaId: string,
     values: readonly SignalValueDraft[],
   ): Promise<StoredSignalValue[]> => signalValuesRepository.insertMissing(tx, mediaId, values),
+
+  valuesOf: (db: Queryable, mediaId: string): Promise<StoredSignalValue[]> =>
+    signalValuesRepository.valuesOfMedia(db, mediaId),
 };

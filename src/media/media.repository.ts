@@ -1,6 +1,8 @@
 import type { Queryable } from '#haven/platform/db/database.js';
 import { asBuffer } from '#haven/platform/db/bytes.js';
 import type {
+  MediaDetail,
+  Occurrence,
   MediaDraft,
   MediaFileDraft,
   MediaKind,
@@ -37,6 +39,74 @@ function analysisParams(draft: MediaDraft): unknown[] {
 }
 
 export const mediaRepository = {
+  async detail(db: Queryable, id: string): Promise<MediaDetail | undefined> {
+    const rows = await db.query<{
+      id: string;
+      sha256: Uint8Array;
+      size: number;
+      mime: string;
+      kind: MediaKind;
+      format: string | null;
+      width: number | null;
+      height: number | null;
+      analysis_state: MediaDetail['analysisState'];
+      analysis_error: string | null;
+      metadata: Record<string, unknown> | null;
+      thumbnail_sha256: Uint8Array | null;
+      blurred_sha256: Uint8Array | null;
+      created_at: Date;
+    }>('SELECT * FROM media WHERE id = $1', [id]);
+    const row = rows[0];
+    return (
+      row && {
+        id: row.id,
+        sha256: row.sha256,
+        size: row.size,
+        mime: row.mime,
+        kind: row.kind,
+        format: row.format,
+        width: row.width,
+        height: row.height,
+        analysisState: row.analysis_state,
+        analysisError: row.analysis_error,
+        metadata: row.metadata,
+        thumbnailSha256: row.thumbnail_sha256,
+        blurredSha256: row.blurred_sha256,
+        createdAt: row.created_at,
+      }
+    );
+  },
+
+  /** Occurrences of a medium in the cases matching `caseCondition` (SQL over alias c, params from $2). */
+  async occurrences(
+    db: Queryable,
+    id: string,
+    caseCondition: string,
+    params: readonly unknown[],
+  ): Promise<Occurrence[]> {
+    const rows = await db.query<{
+      case_id: string;
+      reference: string;
+      source_path: string;
+      size: number;
+      modified_at: Date | null;
+      recorded_at: Date;
+    }>(
+      `SELECT f.case_id, c.reference, f.source_path, f.size, f.modified_at, f.recorded_at
+       FROM media_files f JOIN cases c ON c.id = f.case_id
+       WHERE f.media_id = $1 AND ${caseCondition} ORDER BY c.reference, f.source_path LIMIT 1000`,
+      [id, ...params],
+    );
+    return rows.map((row) => ({
+      caseId: row.case_id,
+      caseReference: row.reference,
+      path: row.source_path,
+      size: row.size,
+      modifiedAt: row.modified_at,
+      recordedAt: row.recorded_at,
+    }));
+  },
+
   async findBySha256(db: Queryable, sha256: Uint8Array): Promise<MediaRef | undefined> {
     const rows = await db.query<MediaRefRow>(
       'SELECT id, sha256, first_ingest_id, kind FROM media WHERE sha256 = $1',

@@ -1,9 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '#haven/platform/db/database.js';
 import { mediaRepository } from '#haven/media/media.repository.js';
-import type { MediaDraft, MediaFileDraft, MediaRef, MediaSummary } from '#haven/media/media.types.js';
+import type {
+  MediaDetail,
+  MediaDraft,
+  MediaFileDraft,
+  MediaRef,
+  MediaSummary,
+  Occurrence,
+} from '#haven/media/media.types.js';
+import type { Actor } from '#haven/access/actor.js';
+import { accessService, scopeOf } from '#haven/access/access.service.js';
+import { havenError } from '#haven/platform/errors/haven-error.js';
 
 export const mediaService = {
+  /** The medium if the actor may see it (it occurs in a case visible to them); NOT_FOUND otherwise. */
+  async visibleDetail(db: Queryable, actor: Actor, id: string): Promise<MediaDetail> {
+    const detail = await mediaRepository.detail(db, id);
+    if (!detail || !(await accessService.visibleMedia(db, actor, [id])).has(id)) {
+      throw havenError('NOT_FOUND');
+    }
+    return detail;
+  },
+
+  visibleOccurrences: (db: Queryable, actor: Actor, id: string): Promise<Occurrence[]> =>
+    mediaRepository.occurrences(db, id, accessService.caseVisibleSql('c', '$2'), [scopeOf(actor)]),
+
   /**
    * Records a content (once per SHA-256, however often it is seen) and returns it; `created` says
    * whether this call added it.

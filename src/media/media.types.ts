@@ -43,3 +43,30 @@ export interface MediaFileDraft {
 export interface MediaSummary extends MediaRef {
   readonly cases: readonly string[];
 }
+
+/** Everything stored about a medium (what an authorised specialist sees). */
+export interface MediaDetail {
+  readonly id: string;
+  readonly sha256: Uint8Array;
+  readonly size: number;
+  readonly mime: string;
+  readonly kind: MediaKind;
+  readonly format: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly analysisState: AnalysisState;
+  readonly analysisError: string | null;
+  readonly metadata: Record<string, unknown> | null;
+  readonly thumbnailSha256: Uint8Array | null;
+  readonly blurredSha256: Uint8Array | null;
+  readonly createdAt: Date;
+}
+
+export interface Occurrence {
+  readonly caseId: string;
+  readonly caseReference: string;
+  readonly path: string;
+  readonly size: number;
+  readonly modifiedAt: Date | null;
+  readonly recordedAt: Date;
+}

@@ -55,7 +55,7 @@ export async function* zipChildren(
     yield problemAt(
       '',
       'ARCHIVE_LIMIT',
-      `nested archive above ${budget.limits.nestedMaxBytes} bytes is stored but not opened`,
+      `archive above ${budget.limits.nestedMaxBytes} bytes that is not a file on disk is stored but not opened`,
     );
     return;
   }

@@ -83,7 +83,7 @@ export class ContentPipeline<Ref> {
     try {
       content = await readContent(await source.open(), {
         signals: BYTE_SIGNALS,
-        store: this.#options.store,
+        store: source.alreadyStored ? undefined : this.#options.store,
         memoryLimit: (sniff) => this.#memoryLimit(sniff, source),
       });
     } catch (error) {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { FileTimes } from '#haven/ingest/walk/file-times.js';
+import { NO_TIMES, type FileTimes } from '#haven/ingest/walk/file-times.js';
 
 /** Something whose bytes can be read once from the start: a file on disk or an archive entry. */
 export interface ContentSource {
@@ -14,6 +14,8 @@ export interface ContentSource {
   readonly containerSha256: Buffer | null;
   /** Set for files on disk, so that archives can be opened in place. */
   readonly filePath: Buffer | null;
+  /** The content is already in the evidence store (uploads): read it, don't store it again. */
+  readonly alreadyStored?: boolean;
   open(): Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>>;
 }
 
@@ -52,6 +54,27 @@ export function bufferSource(
     containerSha256,
     filePath: null,
     open: () => Promise.resolve([bytes]),
+  };
+}
+
+/** An uploaded file, already stored encrypted: its bytes come back from the evidence store, verified. */
+export function storedSource(
+  store: { read(sha256: Uint8Array): AsyncIterable<Uint8Array> },
+  sha256: Buffer,
+  displayPath: string,
+  pathKey: Buffer,
+  size: number,
+): ContentSource {
+  return {
+    displayPath,
+    pathKey,
+    declaredSize: size,
+    times: NO_TIMES,
+    depth: 0,
+    containerSha256: null,
+    filePath: null,
+    alreadyStored: true,
+    open: () => Promise.resolve(store.read(sha256)),
   };
 }
 

@@ -1,0 +1,29 @@
+import { createAccountsApi } from '#haven/accounts/accounts.api.js';
+import type { Haven } from '#haven/app/haven.js';
+import { caseRoutes } from '#haven/cases/case.routes.js';
+import { ingestRoutes } from '#haven/ingest/ingest.routes.js';
+import { lookupRoutes } from '#haven/matching/lookup.routes.js';
+import { mediaRoutes } from '#haven/media/media.routes.js';
+import type { Authenticator } from '#haven/http/authenticator.js';
+import type { RouteSpec } from '#haven/http/route.js';
+
+/** Every capability's routes, and how callers are recognised. */
+export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
+  const accounts = createAccountsApi({
+    db: haven.db,
+    config: haven.config,
+    secretsKey: haven.secretsKey,
+    log: haven.log,
+  });
+  const { db } = haven;
+  return {
+    authenticator: accounts.authenticator,
+    routes: [
+      ...accounts.routes,
+      ...caseRoutes({ db }),
+      ...ingestRoutes({ db, ingests: haven.ingests, uploadFileLimit: haven.config.server.uploadFileLimit }),
+      ...mediaRoutes({ db, originals: haven.originals, previews: haven.previews }),
+      ...lookupRoutes({ db, triage: haven.triage }),
+    ],
+  };
+}
