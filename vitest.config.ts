@@ -1,17 +1,37 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 const src = fileURLToPath(new URL('./src/', import.meta.url));
+
+/**
+ * The whole suite runs twice, once per database Haven supports: `pglite` on the embedded database,
+ * `postgres` on a private PostgreSQL server that test/support/postgres-setup.ts starts for the run.
+ * `npx vitest run --project pglite` runs one of them.
+ */
+function project(databaseMode: 'pglite' | 'postgres', globalSetup: string[]): TestProjectInlineConfiguration {
+  return {
+    resolve: {
+      alias: [{ find: /^#haven\/(.*)\.js$/, replacement: `${src}$1.ts` }],
+    },
+    test: {
+      name: databaseMode,
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+      pool: 'forks',
+      provide: { databaseMode },
+      globalSetup,
+    },
+  };
+}
 
 export default defineConfig({
   resolve: {
     alias: [{ find: /^#haven\/(.*)\.js$/, replacement: `${src}$1.ts` }],
   },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
+    // Once for the run: compiles dist/ and prepares the embedded template.
     globalSetup: ['test/support/global-setup.ts'],
+    projects: [project('pglite', []), project('postgres', ['test/support/postgres-setup.ts'])],
   },
 });

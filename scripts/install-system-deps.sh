@@ -2,9 +2,12 @@
 # Debian packages the test suite needs (Debian 12 / bookworm). Safe to run again.
 #   libimage-exiftool-perl  exiftool: writes EXIF/XMP into generated test images
 #   libheif-examples        heif-enc: makes HEIC (HEVC) test images
+#   postgresql              PostgreSQL 15 server binaries: the suite runs once on the embedded database
+#                           and once on a private throwaway server that the tests start themselves
+#                           (test/support/postgres-server.ts); no running server is needed or used
 set -euo pipefail
 
-packages=(libimage-exiftool-perl libheif-examples)
+packages=(libimage-exiftool-perl libheif-examples postgresql)
 
 missing=()
 for package in "${packages[@]}"; do

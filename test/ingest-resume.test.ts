@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { HAVEN_BIN, jsonLines, runCli } from './support/cli.js';
 import { queryDataDir, storeCounts } from './support/db-inspect.js';
 import { freshDataDir, testEnv } from './support/haven-fixture.js';
+import { databaseEnv } from './support/test-database.js';
 import { pictureJpeg } from './support/images.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -44,10 +45,12 @@ async function evidenceFolder(): Promise<string> {
 }
 
 /** Starts an ingest and kills it with SIGKILL once `afterItems` items were recorded (0: at once). */
-function ingestKilledAfter(args: string[], afterItems: number): Promise<void> {
+function ingestKilledAfter(args: string[], env: Record<string, string>, afterItems: number): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [HAVEN_BIN, ...args], {
-      env: testEnv({ HAVEN_LOG_LEVEL: 'debug', HAVEN_INGEST_CONCURRENCY: '3' }),
+      // On PostgreSQL the killed process's job is taken over as soon as its connection is gone (its
+      // advisory lock with it), not after its lease: the default lease stays on purpose.
+      env: testEnv({ ...env, HAVEN_LOG_LEVEL: 'debug', HAVEN_INGEST_CONCURRENCY: '3' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let recorded = 0;
@@ -83,8 +86,9 @@ describe('ingest after kill -9', () => {
 
     const data = freshDataDir();
     const args = ['ingest', source, '--case', 'R', '--data', data];
+    const env = await databaseEnv(data);
     for (const afterItems of [0, 4, 6, 8, 10]) {
-      await ingestKilledAfter(args, afterItems);
+      await ingestKilledAfter(args, env, afterItems);
     }
     const finished = await runCli([...args, '--json']);
     expect(finished.code, finished.stderr).toBe(0);

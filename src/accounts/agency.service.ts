@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Actor } from '#haven/access/actor.js';
+import { accessService } from '#haven/access/access.service.js';
 import { agencyRepository } from '#haven/accounts/agency.repository.js';
 import type { Agency, AgencyType } from '#haven/accounts/agency.types.js';
+import type { RequestOrigin } from '#haven/accounts/user.types.js';
+import { auditService } from '#haven/audit/audit.service.js';
 import type { Queryable } from '#haven/platform/db/database.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 
@@ -20,6 +24,27 @@ export const agencyService = {
       type: request.type,
       contact: request.contact ?? null,
     });
+  },
+
+  /** A new member agency, created by an administrator (or the command line) and audited. */
+  async createAudited(
+    tx: Queryable,
+    actor: Actor,
+    request: { name: string; country: string; type: AgencyType; contact?: string | null | undefined },
+    origin: RequestOrigin,
+  ): Promise<Agency> {
+    accessService.require(actor, 'agency.manage');
+    const created = await agencyService.create(tx, { ...request, contact: request.contact ?? null });
+    await auditService.record(tx, {
+      actor,
+      action: 'agency.create',
+      outcome: 'ok',
+      objectType: 'agency',
+      objectId: created.id,
+      ...origin,
+      details: { name: created.name, country: created.country, type: created.type },
+    });
+    return created;
   },
 
   /** The agency owning cases made by the local command line, created on first use. */

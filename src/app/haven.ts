@@ -73,6 +73,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
     await migrate(db, MIGRATIONS);
     if (db.dialect === 'pglite') {
       // The data-dir lock makes this process the only user: any job marked running was orphaned.
+      // (On a server, claim() takes over a job whose worker's connection, and lock, is gone.)
       await jobQueue.recoverOrphans(db);
     }
     const originals = await new FsBlobStore(path.join(dataDir, 'evidence', 'originals'), key).init();

@@ -42,8 +42,11 @@ const CHAIN_LOCK = 4_242_002;
 
 export interface AuditFilter {
   readonly agencyId?: string | undefined;
+  /** An action or a dotted prefix of one: 'auth' matches 'auth' and 'auth.login', not 'authx'. */
   readonly action?: string | undefined;
-  readonly actorId?: string | undefined;
+  /** Matches the actor's id or name (a failed login's attempted name too). */
+  readonly actor?: string | undefined;
+  readonly objectType?: string | undefined;
   readonly objectId?: string | undefined;
   readonly since?: Date | undefined;
   readonly until?: Date | undefined;
@@ -100,15 +103,20 @@ export const auditRepository = {
   async search(db: Queryable, filter: AuditFilter): Promise<AuditRecord[]> {
     const rows = await db.query<AuditRow>(
       `SELECT * FROM audit_log
-       WHERE ($1::uuid IS NULL OR agency_id = $1) AND ($2::text IS NULL OR action = $2 OR action LIKE $2 || '.%')
-         AND ($3::text IS NULL OR actor_id = $3) AND ($4::text IS NULL OR object_id = $4)
-         AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)
-         AND ($7::bigint IS NULL OR seq < $7)
-       ORDER BY seq DESC LIMIT $8`,
+       WHERE ($1::uuid IS NULL OR agency_id = $1::uuid)
+         AND ($2::text IS NULL OR action = $2::text OR action LIKE $3::text ESCAPE '\\')
+         AND ($4::text IS NULL OR actor_id = $4::text OR actor_name = $4::text)
+         AND ($5::text IS NULL OR object_type = $5::text) AND ($6::text IS NULL OR object_id = $6::text)
+         AND ($7::timestamptz IS NULL OR at >= $7::timestamptz) AND ($8::timestamptz IS NULL OR at < $8::timestamptz)
+         AND ($9::bigint IS NULL OR seq < $9::bigint)
+       ORDER BY seq DESC LIMIT $10`,
       [
         filter.agencyId ?? null,
         filter.action ?? null,
-        filter.actorId ?? null,
+        // LIKE wildcards in the filter are literal characters, not patterns.
+        filter.action === undefined ? null : `${filter.action.replace(/[\\%_]/g, '\\$&')}.%`,
+        filter.actor ?? null,
+        filter.objectType ?? null,
         filter.objectId ?? null,
         filter.since ?? null,
         filter.until ?? null,
@@ -117,5 +125,23 @@ export const auditRepository = {
       ],
     );
     return rows.map(toRecord);
+  },
+
+  /** The seq of the first row with this hash (verification explains a break with it; no index). */
+  async seqOfHash(db: Queryable, hash: Buffer): Promise<number | undefined> {
+    const rows = await db.query<{ seq: number }>(
+      'SELECT seq FROM audit_log WHERE hash = $1 ORDER BY seq LIMIT 1',
+      [hash],
+    );
+    return rows[0]?.seq;
+  },
+
+  /** The seq of the first row chained to this hash (its successor when the chain is intact). */
+  async seqOfPrevHash(db: Queryable, hash: Buffer): Promise<number | undefined> {
+    const rows = await db.query<{ seq: number }>(
+      'SELECT seq FROM audit_log WHERE prev_hash = $1 ORDER BY seq LIMIT 1',
+      [hash],
+    );
+    return rows[0]?.seq;
   },
 };

@@ -17,6 +17,11 @@ export interface AuditEvent {
   readonly details?: Readonly<Record<string, unknown>> | undefined;
   /** For failed logins: the name that was tried (no actor exists). */
   readonly attemptedName?: string | undefined;
+  /**
+   * The agency an actorless event belongs to (e.g. a failed login for a known user), so that its
+   * administrators see it. Ignored when there is an actor: rows belong to the actor's agency.
+   */
+  readonly agencyId?: string | null | undefined;
 }
 
 /** A stored audit row. */

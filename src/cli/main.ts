@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { HAVEN_VERSION } from '#haven/app/version.js';
+import { registerAdmin } from '#haven/cli/commands/admin.command.js';
+import { registerAudit } from '#haven/cli/commands/audit.command.js';
 import { registerCases } from '#haven/cli/commands/cases.command.js';
 import { registerDemo } from '#haven/cli/commands/demo.command.js';
 import { registerHash } from '#haven/cli/commands/hash.command.js';
@@ -24,6 +26,8 @@ registerCases(program);
 registerVerify(program);
 registerDemo(program);
 registerServe(program);
+registerAdmin(program);
+registerAudit(program);
 
 if (process.argv[2] !== 'serve') {
   // The server shuts down gracefully on its own; other commands stop at once and resume next time.

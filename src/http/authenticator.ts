@@ -11,6 +11,8 @@ export interface Credentials {
 export interface Authentication extends Caller {
   /** CSRF token of the session (cookie sessions must echo it on state-changing requests). */
   readonly csrfToken: string | null;
+  /** The credential was a real session that has expired (answered SESSION_EXPIRED, not UNAUTHENTICATED). */
+  readonly expired?: boolean;
 }
 
 /**

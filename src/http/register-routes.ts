@@ -70,7 +70,7 @@ function checkAccess(route: RouteSpec, caller: Authentication, request: FastifyR
     return;
   }
   if (!caller.actor) {
-    throw havenError('UNAUTHENTICATED');
+    throw havenError(caller.expired ? 'SESSION_EXPIRED' : 'UNAUTHENTICATED');
   }
   const allowedStages: readonly SessionStage[] =
     'signedIn' in access ? (access.stages ?? ['active']) : ['active'];

@@ -204,7 +204,7 @@ export const ingestRepository = {
     await tx.query(
       `INSERT INTO ingests (id, case_id, state, fingerprint, sources, operator, host, tool_version, origin,
                             created_by_user)
-       VALUES ($1, $2, 'uploading', $1, '[]', $3, $4, $5, 'upload', $6)`,
+       VALUES ($1::uuid, $2, 'uploading', $1::text, '[]', $3, $4, $5, 'upload', $6)`,
       [row.id, row.caseId, row.operator, row.host, row.toolVersion, row.userId],
     );
   },

@@ -12,14 +12,16 @@ import { SignalIndexes } from '#haven/matching/signal-indexes.js';
 import { signalValuesService, type StoredSignalValue } from '#haven/matching/signal-values.service.js';
 import { mediaService } from '#haven/media/media.service.js';
 import type { Database } from '#haven/platform/db/database.js';
+import type { Queryable } from '#haven/platform/db/database.js';
 import { databaseId } from '#haven/platform/db/database-id.js';
-import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
 import { silentLogger } from '#haven/platform/log/logger.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
 // eslint-disable-next-line no-restricted-imports -- test support lives outside src
 import { freshDataDir, openTestHaven } from '../../test/support/haven-fixture.js';
 // eslint-disable-next-line no-restricted-imports -- test support lives outside src
 import { tempDir } from '../../test/support/temp-dir.js';
+// eslint-disable-next-line no-restricted-imports -- test support lives outside src
+import { onPostgres, openDataDirDatabase } from '../../test/support/test-database.js';
 
 interface Store {
   readonly dataDir: string;
@@ -32,7 +34,7 @@ interface Store {
 /** A fresh copy of the migrated database with one case and one ingest to hang media on. */
 async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
   const dataDir = freshDataDir();
-  const db = await openPgliteDatabase(path.join(dataDir, 'db'));
+  const db = await openDataDirDatabase(dataDir);
   try {
     const caseRecord = await caseService.ensure(
       db,
@@ -68,20 +70,28 @@ async function addMedium(
   pdq: Uint8Array,
   quality: number | null = 100,
 ): Promise<StoredSignalValue> {
+  return store.db.transaction((tx) => addMediumIn(tx, store, pdq, quality));
+}
+
+/** addMedium inside the caller's transaction. */
+async function addMediumIn(
+  tx: Queryable,
+  store: Store,
+  pdq: Uint8Array,
+  quality: number | null = 100,
+): Promise<StoredSignalValue> {
   const bytes = randomBytes(64);
   const sha256 = createHash('sha256').update(bytes).digest();
-  return store.db.transaction(async (tx) => {
-    const { media } = await mediaService.record(
-      tx,
-      imageDraft({ sha256: sha256, size: bytes.length }),
-      store.ingestId,
-    );
-    const rows = await signalValuesService.record(tx, media.id, [
-      { signal: 'sha256', value: sha256, quality: null, pipeline: 'sha256-v1' },
-      { signal: 'pdq', value: pdq, quality, pipeline: pdqSignal.pipelineVersion },
-    ]);
-    return rows.find((row) => row.signal === 'pdq')!;
-  });
+  const { media } = await mediaService.record(
+    tx,
+    imageDraft({ sha256: sha256, size: bytes.length }),
+    store.ingestId,
+  );
+  const rows = await signalValuesService.record(tx, media.id, [
+    { signal: 'sha256', value: sha256, quality: null, pipeline: 'sha256-v1' },
+    { signal: 'pdq', value: pdq, quality, pipeline: pdqSignal.pipelineVersion },
+  ]);
+  return rows.find((row) => row.signal === 'pdq')!;
 }
 
 function openIndexes(store: Store, minQuality = 50, id = store.databaseId): Promise<SignalIndexes> {
@@ -408,5 +418,98 @@ describe('SignalIndexes: catching up', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+// Only a server has several connections whose transactions can commit out of id order; the embedded
+// database runs one transaction at a time.
+describe.runIf(onPostgres())('SignalIndexes: concurrent writers (PostgreSQL)', () => {
+  /** Starts a transaction that records a medium, then waits for commit() before committing. */
+  function slowWriter(store: Store, value: Uint8Array) {
+    let commit!: () => void;
+    const mayCommit = new Promise<void>((resolve) => {
+      commit = resolve;
+    });
+    let inserted!: () => void;
+    const hasIds = new Promise<void>((resolve) => {
+      inserted = resolve;
+    });
+    const done = store.db.transaction(async (tx) => {
+      const row = await addMediumIn(tx, store, value);
+      inserted();
+      await mayCommit;
+      return row;
+    });
+    return { hasIds, commit, done };
+  }
+
+  it('does not miss a row that commits after a row with a higher id was read', async () => {
+    await withStore(async (store) => {
+      const indexes = await openIndexes(store);
+      const early = pdq();
+      const late = pdq();
+      // Writer A takes its ids first but commits last; writer B commits in between.
+      const writerA = slowWriter(store, early);
+      await writerA.hasIds;
+      const rowB = await addMedium(store, late);
+      await indexes.refresh();
+      expect(exactIds(indexes, late)).toEqual([rowB.id]);
+      expect(exactIds(indexes, early)).toEqual([]);
+      // A snapshot written now must not claim A's id as done either.
+      await indexes.save();
+      expect((await snapshotHeader(store))!.lastSignalId).toBeLessThan(rowB.id);
+
+      writerA.commit();
+      const rowA = await writerA.done;
+      expect(rowA.id).toBeLessThan(rowB.id);
+      await indexes.refresh();
+      expect(exactIds(indexes, early)).toEqual([rowA.id]);
+      expect(exactIds(indexes, late)).toEqual([rowB.id]);
+      expect(indexes.size('pdq')).toBe(2);
+
+      // Once no writer is in flight the checkpoint catches up, and reopening finds both rows.
+      await indexes.save();
+      expect((await snapshotHeader(store))!.lastSignalId).toBeGreaterThanOrEqual(rowB.id);
+      const reopened = await openIndexes(store);
+      expect(reopened.origins()[0]).toMatchObject({ loadedFrom: 'snapshot', rowsReadAtOpen: 0, entries: 2 });
+    });
+  });
+
+  it('a snapshot saved while a writer was in flight still picks up its row at the next open', async () => {
+    await withStore(async (store) => {
+      const before = pdq();
+      await addMedium(store, before);
+      const early = pdq();
+      const writerA = slowWriter(store, early);
+      await writerA.hasIds;
+      const late = pdq();
+      await addMedium(store, late);
+      const first = await openIndexes(store);
+      expect(first.size('pdq')).toBe(2);
+      await first.save();
+
+      writerA.commit();
+      const rowA = await writerA.done;
+      const reopened = await openIndexes(store);
+      expect(reopened.origins()[0]?.loadedFrom).toBe('snapshot');
+      expect(exactIds(reopened, early)).toEqual([rowA.id]);
+      expect(reopened.size('pdq')).toBe(3);
+    });
+  });
+
+  it('a rolled-back writer leaves a gap that does not hold the checkpoint back', async () => {
+    await withStore(async (store) => {
+      const indexes = await openIndexes(store);
+      await expect(
+        store.db.transaction(async (tx) => {
+          await addMediumIn(tx, store, pdq());
+          throw new Error('abandoned');
+        }),
+      ).rejects.toThrow('abandoned');
+      const kept = await addMedium(store, pdq());
+      await indexes.save();
+      expect((await snapshotHeader(store))!.lastSignalId).toBeGreaterThanOrEqual(kept.id);
+      expect(indexes.size('pdq')).toBe(1);
+    });
   });
 });

@@ -25,18 +25,32 @@ interface LiveIndex {
   loadedFrom: 'snapshot' | 'database';
   rowsRead: number;
   index: SignalIndex;
+  /** Checkpoints: every row (removal) up to here is folded in, and no other will ever appear. */
   lastSignalId: number;
   lastRemovalSeq: number;
+  /**
+   * Rows and removals above the checkpoints already folded in. Above a checkpoint a row can still
+   * appear below one already seen (another transaction commits later), so that range is read again
+   * until the checkpoint can move; these sets keep what was read from being applied twice.
+   */
+  readonly seenIds: Set<number>;
+  readonly seenRemovals: Set<number>;
   /** Entries folded in since the last snapshot was written. */
   unsaved: number;
 }
 
 const PAGE = 20_000;
+const BUILD_SETTLE_TRIES = 10;
 
 /**
  * The in-memory indexes of the perceptual signals. On open each is loaded from its snapshot and
  * brought up to date from the database (only rows added or removed since the snapshot's
  * checkpoint are read), so a start does not rebuild from scratch.
+ *
+ * Ids are handed out in order but, on a server with several writers, committed in any order: a row
+ * may become visible after a row with a higher id was already read. So a checkpoint only moves up to
+ * what the database says is settled (no writer in flight that could still commit below it); until
+ * then the range above it is read again on every catch-up, and rows already folded in are skipped.
  */
 export class SignalIndexes {
   readonly #db: Queryable;
@@ -106,14 +120,10 @@ export class SignalIndexes {
   ): void {
     for (const row of rows) {
       const live = this.#live.get(row.signal);
-      if (!live || row.id <= live.lastSignalId) {
+      if (!live || row.id <= live.lastSignalId || live.seenIds.has(row.id)) {
         continue;
       }
-      if ((row.quality ?? 0) >= live.config.minQuality) {
-        live.index.add(row.id, row.value);
-        live.unsaved += 1;
-      }
-      // Ids are assigned in commit order only per process; refresh() re-reads anything skipped.
+      this.#fold(live, row);
     }
   }
 
@@ -165,6 +175,8 @@ export class SignalIndexes {
             index,
             lastSignalId: header.lastSignalId,
             lastRemovalSeq: header.lastRemovalSeq,
+            seenIds: new Set(),
+            seenRemovals: new Set(),
             unsaved: 0,
           };
         } catch (error) {
@@ -182,17 +194,29 @@ export class SignalIndexes {
 
   async #buildFromScratch(config: IndexedSignal): Promise<LiveIndex> {
     const { signal } = config;
-    // Removals before this point are already absent from media_signals.
-    const lastRemovalSeq = await signalValuesRepository.latestRemovalSeq(this.#db);
+    // Rows and removals up to the settled marks are final: removed rows are already gone from
+    // media_signals, so those removals need not be applied. Writers are usually in flight only for
+    // milliseconds: a few tries spare the first catch-up from reading everything again.
+    let settled: { signalId: number; removalSeq: number } | undefined;
+    for (let attempt = 0; attempt < BUILD_SETTLE_TRIES && !settled; attempt += 1) {
+      if (attempt > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      settled = await signalValuesRepository.settledMarks(this.#db);
+    }
     const ids: number[] = [];
     const chunks: Uint8Array[] = [];
-    let lastSignalId = 0;
+    const seenIds = new Set<number>();
+    let lastId = 0;
     let rowsRead = 0;
     for (;;) {
-      const page = await signalValuesRepository.pageAfter(this.#db, signal.name, lastSignalId, PAGE);
+      const page = await signalValuesRepository.pageAfter(this.#db, signal.name, lastId, PAGE);
       rowsRead += page.length;
       for (const row of page) {
-        lastSignalId = row.id;
+        lastId = row.id;
+        if (!settled || row.id > settled.signalId) {
+          seenIds.add(row.id);
+        }
         if ((row.quality ?? 0) >= config.minQuality && row.value.byteLength === signal.byteLength) {
           ids.push(row.id);
           chunks.push(row.value);
@@ -213,22 +237,27 @@ export class SignalIndexes {
       loadedFrom: 'database',
       rowsRead,
       index,
-      lastSignalId,
-      lastRemovalSeq,
+      // Unsettled (a writer was in flight throughout): start from nothing, skipping what was read.
+      lastSignalId: settled?.signalId ?? 0,
+      lastRemovalSeq: settled?.removalSeq ?? 0,
+      seenIds,
+      seenRemovals: new Set(),
       unsaved: Math.max(1, ids.length),
     };
   }
 
   async #catchUp(live: LiveIndex): Promise<void> {
-    const { signal, minQuality } = live.config;
+    const { signal } = live.config;
+    // Checked before reading: if settled now, every row up to the marks is visible to the reads below.
+    const settled = await signalValuesRepository.settledMarks(this.#db);
+    let after = live.lastSignalId;
     for (;;) {
-      const page = await signalValuesRepository.pageAfter(this.#db, signal.name, live.lastSignalId, PAGE);
+      const page = await signalValuesRepository.pageAfter(this.#db, signal.name, after, PAGE);
       for (const row of page) {
-        live.lastSignalId = row.id;
-        live.rowsRead += 1;
-        if ((row.quality ?? 0) >= minQuality && row.value.byteLength === signal.byteLength) {
-          live.index.add(row.id, row.value);
-          live.unsaved += 1;
+        after = row.id;
+        if (!live.seenIds.has(row.id)) {
+          live.rowsRead += 1;
+          this.#fold(live, row);
         }
       }
       if (page.length < PAGE) {
@@ -240,9 +269,35 @@ export class SignalIndexes {
       signal.name,
       live.lastRemovalSeq,
     )) {
-      live.index.remove(removal.signalId);
-      live.lastRemovalSeq = removal.seq;
+      if (!live.seenRemovals.has(removal.seq)) {
+        live.seenRemovals.add(removal.seq);
+        live.index.remove(removal.signalId);
+        live.unsaved += 1;
+      }
+    }
+    if (settled) {
+      live.lastSignalId = Math.max(live.lastSignalId, settled.signalId);
+      live.lastRemovalSeq = Math.max(live.lastRemovalSeq, settled.removalSeq);
+      dropUpTo(live.seenIds, live.lastSignalId);
+      dropUpTo(live.seenRemovals, live.lastRemovalSeq);
+    }
+  }
+
+  /** Adds a row read or committed above the checkpoint (only if good enough to index). */
+  #fold(live: LiveIndex, row: { id: number; value: Uint8Array; quality: number | null }): void {
+    live.seenIds.add(row.id);
+    const { signal, minQuality } = live.config;
+    if ((row.quality ?? 0) >= minQuality && row.value.byteLength === signal.byteLength) {
+      live.index.add(row.id, row.value);
       live.unsaved += 1;
+    }
+  }
+}
+
+function dropUpTo(set: Set<number>, checkpoint: number): void {
+  for (const value of set) {
+    if (value <= checkpoint) {
+      set.delete(value);
     }
   }
 }

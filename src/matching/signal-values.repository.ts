@@ -22,6 +22,11 @@ interface ValueRow extends Record<string, unknown> {
   quality: number | null;
 }
 
+// Any constant (distinct from the other advisory keys: migrations 4_242_001, audit chain 4_242_002).
+// Every transaction that adds media_signals or media_signal_removals rows holds it shared until it
+// ends, so that one exclusive try tells a reader whether any such writer is in flight.
+const SIGNAL_WRITERS_LOCK = 4_242_003;
+
 const toValue = (row: ValueRow): StoredSignalValue => ({
   id: row.id,
   signal: row.signal,
@@ -31,7 +36,10 @@ const toValue = (row: ValueRow): StoredSignalValue => ({
 
 /** The media_signals table: every hash of every medium, the source of truth behind the indexes. */
 export const signalValuesRepository = {
-  /** Inserts values not yet stored for this medium; returns the rows this call added. */
+  /**
+   * Inserts values not yet stored for this medium; returns the rows this call added. Call it inside
+   * a transaction: the writers' lock it takes lasts until that transaction ends (see settledMarks).
+   */
   async insertMissing(
     tx: Queryable,
     mediaId: string,
@@ -40,6 +48,7 @@ export const signalValuesRepository = {
     if (values.length === 0) {
       return [];
     }
+    await signalValuesRepository.holdWritersLock(tx);
     const rows = await tx.query<ValueRow>(
       `INSERT INTO media_signals (media_id, signal, value, quality, pipeline)
        SELECT $1, * FROM unnest($2::text[], $3::bytea[], $4::smallint[], $5::text[])
@@ -54,6 +63,39 @@ export const signalValuesRepository = {
       ],
     );
     return rows.map(toValue);
+  },
+
+  /**
+   * Declares the caller's transaction a writer of media_signals or media_signal_removals until it
+   * ends. Take it before the first insert: ids are handed out at insert time, in order, but become
+   * visible only at commit, so a reader can only trust ids whose writers have all ended.
+   */
+  async holdWritersLock(tx: Queryable): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [SIGNAL_WRITERS_LOCK]);
+  },
+
+  /**
+   * The highest media_signals id and media_signal_removals seq handed out so far, if no writer is in
+   * flight now; undefined if one is. When defined, every row up to these marks is either committed
+   * (so visible to any query from now on) or rolled back: a reader that reads again from its old
+   * checkpoint can then move its checkpoint up to the marks without missing a row. (On a server,
+   * concurrent transactions commit in any order: an id below one already seen may still appear.)
+   */
+  async settledMarks(db: Queryable): Promise<{ signalId: number; removalSeq: number } | undefined> {
+    // The marks are read before the writers are checked: a writer that took an id up to a mark held
+    // the lock when it did, so it has ended by now if the lock is free.
+    const marks = await db.query<{ signal_id: number; removal_seq: number }>(
+      `SELECT coalesce(pg_sequence_last_value(pg_get_serial_sequence('media_signals', 'id')::regclass), 0)
+                AS signal_id,
+              coalesce(pg_sequence_last_value(pg_get_serial_sequence('media_signal_removals', 'seq')::regclass), 0)
+                AS removal_seq`,
+    );
+    // Transaction-scoped and tried, not waited for: released at once, and never holds writers up.
+    const quiet = await db.query<{ quiet: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS quiet', [
+      SIGNAL_WRITERS_LOCK,
+    ]);
+    const row = marks[0]!;
+    return quiet[0]?.quiet ? { signalId: row.signal_id, removalSeq: row.removal_seq } : undefined;
   },
 
   /** Values of one signal stored after `afterId`, in id order (index catch-up). */
@@ -71,6 +113,7 @@ export const signalValuesRepository = {
     return rows.map(toValue);
   },
 
+  /** Removals of one signal recorded after `afterSeq` (their writers hold the writers' lock too). */
   async removalsAfter(
     db: Queryable,
     signal: string,
@@ -81,11 +124,6 @@ export const signalValuesRepository = {
       [signal, afterSeq],
     );
     return rows.map((row) => ({ seq: row.seq, signalId: row.signal_id }));
-  },
-
-  async latestRemovalSeq(db: Queryable): Promise<number> {
-    const rows = await db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM media_signal_removals');
-    return rows[0]?.seq ?? 0;
   },
 
   /** Media holding any of these exact values. */

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { can } from '#haven/access/actor.js';
 import { auditService } from '#haven/audit/audit.service.js';
@@ -191,7 +192,7 @@ export function mediaRoutes(deps: MediaRouteDeps): RouteSpec[] {
         } else {
           void reply.code(200).header('content-length', String(detail.size));
         }
-        void reply.send(streamOf(deps.originals.read(detail.sha256, range)));
+        void reply.send(Readable.from(deps.originals.read(detail.sha256, range)));
         return { sent: true };
       },
     }),
@@ -220,8 +221,4 @@ function parseRange(header: string | undefined, size: number): ByteRange | undef
     throw havenError('VALIDATION_FAILED', { issues: `Range: ${header} is outside 0-${size - 1}` });
   }
   return { start, end };
-}
-
-async function* streamOf(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  yield* chunks;
 }

@@ -1,5 +1,6 @@
 import { createAccountsApi } from '#haven/accounts/accounts.api.js';
 import type { Haven } from '#haven/app/haven.js';
+import { auditRoutes } from '#haven/audit/audit.routes.js';
 import { caseRoutes } from '#haven/cases/case.routes.js';
 import { ingestRoutes } from '#haven/ingest/ingest.routes.js';
 import { lookupRoutes } from '#haven/matching/lookup.routes.js';
@@ -24,6 +25,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...ingestRoutes({ db, ingests: haven.ingests, uploadFileLimit: haven.config.server.uploadFileLimit }),
       ...mediaRoutes({ db, originals: haven.originals, previews: haven.previews }),
       ...lookupRoutes({ db, triage: haven.triage }),
+      ...auditRoutes({ db: haven.db }),
     ],
   };
 }

@@ -33,6 +33,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     return503OnClosing: true,
   });
   await app.register(multipart, {
+    // Keep folder paths clients send (folder uploads); ingest makes them safe to show.
+    preservePath: true,
     limits: {
       fileSize: server.uploadFileLimit,
       files: server.uploadFilesPerRequest,

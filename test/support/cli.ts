@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from './shared-data.js';
 import { testEnv } from './haven-fixture.js';
+import { databaseEnv } from './test-database.js';
 
 export interface CliResult {
   readonly code: number | null;
@@ -11,15 +12,20 @@ export interface CliResult {
 
 export const HAVEN_BIN = path.join(REPO_ROOT, 'bin', 'haven.js');
 
-/** Runs the real `haven` command (compiled) in a child process. */
-export function runCli(
+/**
+ * Runs the real `haven` command (compiled) in a child process. A data directory given with --data
+ * (or HAVEN_DATA_DIR) comes with its database: in the postgres project, its DATABASE_URL.
+ */
+export async function runCli(
   args: readonly string[],
   env: Record<string, string> = {},
   user?: { uid: number; gid: number },
 ): Promise<CliResult> {
+  const dataDir = dataDirOf(args) ?? env.HAVEN_DATA_DIR;
+  const fullEnv = testEnv({ ...(dataDir === undefined ? {} : await databaseEnv(dataDir)), ...env });
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [HAVEN_BIN, ...args], {
-      env: testEnv(env),
+      env: fullEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(user ?? {}),
     });
@@ -32,6 +38,18 @@ export function runCli(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+function dataDirOf(args: readonly string[]): string | undefined {
+  for (const [i, arg] of args.entries()) {
+    if (arg === '--data') {
+      return args[i + 1];
+    }
+    if (arg.startsWith('--data=')) {
+      return arg.slice('--data='.length);
+    }
+  }
+  return undefined;
 }
 
 /** The JSON lines of a --json run (every stdout line must be JSON). */

@@ -1,15 +1,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
 import type { Row } from '#haven/platform/db/database.js';
+import { openDataDirDatabase } from './test-database.js';
 
-/** Runs queries on a data directory's embedded database (no Haven process may hold it). */
+/** Runs queries on a data directory's database (no Haven process may hold an embedded one). */
 export async function queryDataDir<R extends Row>(
   dataDir: string,
   sql: string,
   params: unknown[] = [],
 ): Promise<R[]> {
-  const db = await openPgliteDatabase(path.join(dataDir, 'db'));
+  const db = await openDataDirDatabase(dataDir);
   try {
     return await db.query<R>(sql, params);
   } finally {

@@ -1,10 +1,7 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import type { MediaDraft } from '#haven/media/media.types.js';
 import type { Database } from '#haven/platform/db/database.js';
-import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
+import { templateDatabase, type TestDatabase } from './test-database.js';
 
 /** A recorded image's draft with plausible defaults; tests override what they care about. */
 export function imageDraft(overrides: Partial<MediaDraft> & Pick<MediaDraft, 'sha256'>): MediaDraft {
@@ -25,27 +22,22 @@ export function imageDraft(overrides: Partial<MediaDraft> & Pick<MediaDraft, 'sh
 }
 
 /**
- * One copy of the migrated template database for a whole test file (opening PGlite costs seconds);
- * returns an accessor valid inside tests. Not tempDir(): that one is removed after the first test.
+ * One copy of the migrated template database for a whole test file (opening PGlite costs seconds),
+ * of the current project's kind (test-database.ts); returns an accessor valid inside tests. Not
+ * freshDataDir(): that one is removed after the first test.
  */
 export function fileDatabase(prefix: string): () => Database {
-  let root: string | undefined;
-  let db: Database | undefined;
+  let handle: TestDatabase | undefined;
   beforeAll(async () => {
-    root = mkdtempSync(path.join(os.tmpdir(), prefix));
-    cpSync(inject('pgliteTemplate'), path.join(root, 'db'), { recursive: true });
-    db = await openPgliteDatabase(path.join(root, 'db'));
+    handle = await templateDatabase(prefix);
   });
   afterAll(async () => {
-    await db?.close();
-    if (root) {
-      rmSync(root, { recursive: true, force: true });
-    }
+    await handle?.dispose();
   });
   return () => {
-    if (!db) {
+    if (!handle) {
       throw new Error('fileDatabase() is only usable inside tests');
     }
-    return db;
+    return handle.db;
   };
 }

@@ -1,15 +1,17 @@
-import { cpSync } from 'node:fs';
-import path from 'node:path';
-import { inject } from 'vitest';
 import { openHaven, type Haven } from '#haven/app/haven.js';
 import { loadConfig } from '#haven/platform/config/load-config.js';
 import { silentLogger } from '#haven/platform/log/logger.js';
+import { databaseEnv, provideDatabase } from './test-database.js';
 import { tempDir } from './temp-dir.js';
 
-/** A fresh data directory whose embedded database is a copy of the migrated template. */
+/**
+ * A fresh data directory with a fresh copy of the migrated template database: in DIR/db on the
+ * embedded database, on the test server in the postgres project (runCli and openTestHaven pass its
+ * DATABASE_URL; see test-database.ts). Both go after the current test.
+ */
 export function freshDataDir(): string {
   const dir = tempDir('haven-data-');
-  cpSync(inject('pgliteTemplate'), path.join(dir, 'db'), { recursive: true });
+  provideDatabase(dir);
   return dir;
 }
 
@@ -28,8 +30,8 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
 
 export const TEST_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
-/** Opens Haven in-process on `dataDir` with test settings. */
+/** Opens Haven in-process on `dataDir` (and its database) with test settings. */
 export async function openTestHaven(dataDir: string, env: Record<string, string> = {}): Promise<Haven> {
-  const config = loadConfig({ dataDir }, testEnv(env));
+  const config = loadConfig({ dataDir }, testEnv({ ...(await databaseEnv(dataDir)), ...env }));
   return openHaven(config, silentLogger);
 }

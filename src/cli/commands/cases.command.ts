@@ -8,6 +8,7 @@ export function registerCases(program: Command): void {
     .command('cases')
     .description('List the cases held')
     .option('--data <dir>', 'data directory (default: $HAVEN_DATA_DIR or ./haven-data)')
+    .option('--database-url <url>', 'postgres://... to use a PostgreSQL server ($DATABASE_URL)')
     .option('--json', 'one JSON object per case')
     .action(async (options: DataOptions & { json?: boolean }) => {
       await withHaven(options, async (haven) => {

@@ -18,6 +18,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('Load benign demo data (generated pictures) and show a triage')
     .option('--data <dir>', 'data directory (default: $HAVEN_DATA_DIR or ./haven-data)')
+    .option('--database-url <url>', 'postgres://... to use a PostgreSQL server ($DATABASE_URL)')
     .option('--json', 'print the triage as JSON lines')
     .action(async (options: DataOptions & { json?: boolean }) => {
       const format = outputFormat(options);

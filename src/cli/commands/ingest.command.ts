@@ -18,6 +18,7 @@ export function registerIngest(program: Command): void {
     .argument('<paths...>', 'files, folders (recursive) and zip archives')
     .requiredOption('--case <ref>', 'case reference the material belongs to (created if new)')
     .option('--data <dir>', 'data directory (default: $HAVEN_DATA_DIR or ./haven-data)')
+    .option('--database-url <url>', 'postgres://... to use a PostgreSQL server ($DATABASE_URL)')
     .option('--operator <name>', 'who runs the ingest (default: the OS user)')
     .option('--json', 'one JSON object per file, then a summary line')
     .option('--csv', 'CSV, one row per file in review order')

@@ -18,6 +18,7 @@ export function registerMatch(program: Command): void {
     .description('Triage files against everything held, storing nothing')
     .argument('<paths...>', 'files, folders (recursive) and zip archives')
     .option('--data <dir>', 'data directory (default: $HAVEN_DATA_DIR or ./haven-data)')
+    .option('--database-url <url>', 'postgres://... to use a PostgreSQL server ($DATABASE_URL)')
     .option('--json', 'one JSON object per file, then a summary line')
     .option('--csv', 'CSV, one row per file in review order')
     .option('--format <format>', 'text, json or csv')

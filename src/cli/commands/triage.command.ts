@@ -17,6 +17,7 @@ export function registerTriage(program: Command): void {
     .argument('[ingest-id]', 'ingest to report')
     .option('--case <ref>', 'the latest ingest of this case')
     .option('--data <dir>', 'data directory (default: $HAVEN_DATA_DIR or ./haven-data)')
+    .option('--database-url <url>', 'postgres://... to use a PostgreSQL server ($DATABASE_URL)')
     .option('--json', 'one JSON object per file, then a summary line')
     .option('--csv', 'CSV, one row per file in review order')
     .option('--format <format>', 'text, json or csv')

@@ -10,6 +10,7 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description('Check every stored original and preview against its SHA-256 (integrity check)')
     .option('--data <dir>', 'data directory (default: $HAVEN_DATA_DIR or ./haven-data)')
+    .option('--database-url <url>', 'postgres://... to use a PostgreSQL server ($DATABASE_URL)')
     .option('--json', 'one JSON object per damaged blob, then a summary line')
     .action(async (options: DataOptions & { json?: boolean }) => {
       const damaged = await withHaven(options, async (haven) => {

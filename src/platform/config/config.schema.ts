@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
     lockoutMinutes: positiveInt.default(15),
     /** Failed logins allowed per client address per 15 minutes. */
     loginFailuresPerAddress: positiveInt.default(30),
+    /** scrypt cost of password hashes as log2(N); below 15 only to make tests fast. */
+    passwordCost: z.coerce.number().int().min(10).max(20).default(15),
     jsonBodyLimit: positiveInt.default(1024 * 1024),
     uploadFileLimit: positiveInt.default(16 * 1024 ** 3),
     uploadFilesPerRequest: positiveInt.default(10_000),

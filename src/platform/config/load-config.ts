@@ -58,6 +58,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       lockoutThreshold: emptyToUndefined(env.HAVEN_LOCKOUT_THRESHOLD),
       lockoutMinutes: emptyToUndefined(env.HAVEN_LOCKOUT_MINUTES),
       loginFailuresPerAddress: emptyToUndefined(env.HAVEN_LOGIN_FAILURES_PER_ADDRESS),
+      passwordCost: emptyToUndefined(env.HAVEN_PASSWORD_COST),
       jsonBodyLimit: emptyToUndefined(env.HAVEN_JSON_BODY_LIMIT),
       uploadFileLimit: emptyToUndefined(env.HAVEN_UPLOAD_FILE_LIMIT),
       uploadFilesPerRequest: emptyToUndefined(env.HAVEN_UPLOAD_FILES_PER_REQUEST),

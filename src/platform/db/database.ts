@@ -14,6 +14,15 @@ export interface Database extends Queryable {
   readonly dialect: 'pglite' | 'postgres';
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection held for its whole duration, for session state such as
+   * session-level advisory locks (which end with the connection, so with a killed process).
+   * On a server this connection comes from a pool of its own, so that holding one never starves
+   * the queries and transactions of the main pool. When `work` throws, the connection is closed
+   * rather than reused, so no session state it left behind can outlive it. The embedded database
+   * has a single connection: `work` runs on it.
+   */
+  session<T>(work: (session: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -1,28 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '#haven/platform/db/database.js';
 import { migrate } from '#haven/platform/db/migrate.js';
 import { MIGRATIONS } from '#haven/platform/db/migrations/index.js';
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
-import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
 import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
 import { HavenError } from '#haven/platform/errors/haven-error.js';
+// eslint-disable-next-line no-restricted-imports -- test support lives outside src
+import { emptyDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 
-// One brand-new database for the whole file (initdb is the slow part). The first test sees it empty;
-// the later ones undo what they add, so each starts from "all known migrations applied".
-let root: string;
+// One brand-new database for the whole file (a new PGlite's initdb is the slow part), embedded or on
+// the test server. The first test sees it empty; the later ones undo what they add, so each starts
+// from "all known migrations applied".
+let handle: TestDatabase;
 let db: Database;
 
 beforeAll(async () => {
-  root = mkdtempSync(path.join(os.tmpdir(), 'haven-migrate-'));
-  db = await openPgliteDatabase(path.join(root, 'db'));
+  handle = await emptyDatabase('haven-migrate-');
+  db = handle.db;
 });
 
 afterAll(async () => {
-  await db.close();
-  rmSync(root, { recursive: true, force: true });
+  await handle.dispose();
 });
 
 const KNOWN = Math.max(...MIGRATIONS.map((m) => m.version));

@@ -19,10 +19,12 @@ export async function openPgliteDatabase(directory: string): Promise<Database> {
       await target.exec(sql);
     },
   });
+  const connection = asQueryable(pg);
   return {
     dialect: 'pglite',
-    ...asQueryable(pg),
+    ...connection,
     transaction: (work) => pg.transaction((tx) => work(asQueryable(tx))),
+    session: (work) => work(connection),
     close: () => pg.close(),
   };
 }

@@ -62,6 +62,7 @@ export const ERROR_CATALOGUE = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large (limit {limit} bytes)' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type {contentType}' },
   PASSWORD_POLICY: { status: 400, message: 'Password rejected: {reason}' },
+  PASSWORD_INCORRECT: { status: 403, message: 'The current password is not correct' },
   NOT_READY: { status: 503, message: 'Not ready: {reason}' },
   INTERNAL: { status: 500, message: 'Internal error' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -45,28 +45,57 @@ export const jobQueue = {
     return rows.length > 0;
   },
 
-  /** Takes the next runnable job of the given queues, or a job whose worker's lease has expired. */
+  /**
+   * Takes the next runnable job of the given queues. Run it on a connection held for the whole job
+   * (`Database.session`): the claim also takes a session-level advisory lock on (job, attempt) there,
+   * which tells other processes that the job's worker is alive. With `orphansByLock` (on a server,
+   * where several processes share the queue), a running job whose lock is free lost its worker (the
+   * process died, and its connection with it) and is taken over at once; a job whose lease expired
+   * is taken over even if its worker is alive but silent (no heartbeat). Without it (the embedded
+   * database: one process, one connection, orphans requeued at open) only the lease counts.
+   * Call `letGo` on the same connection once the job is settled.
+   */
   async claim(
-    db: Queryable,
+    session: Queryable,
     queues: readonly string[],
     workerId: string,
     leaseMs: number,
     onlyKey?: string,
+    orphansByLock = false,
   ): Promise<JobRow | undefined> {
-    const rows = await db.query<JobRecord>(
+    // The worker's lock is taken by the UPDATE itself, before its row lock is released at commit, so
+    // no other claim can see the job running without it. The key is (id mod 2^31-1, attempt) in the
+    // two-int advisory key space, which nothing else uses; a collision (ids 2^31 apart) only makes an
+    // orphan wait for its lease. Keying by attempt means a worker that takes over an expired lease
+    // never finds the key still held by the worker it replaced.
+    // Liveness is probed by trying a shared lock on the worker's key (held exclusively while it
+    // lives; the probe ends with this statement), not by reading pg_locks: a set-returning function
+    // is read once per statement, so the re-check that FOR UPDATE makes after waiting out a
+    // concurrent claim would see the locks as they were before that claim, and run the job twice.
+    const rows = await session.query<JobRecord>(
       `UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_by = $2,
               locked_until = now() + $3 * interval '1 millisecond', updated_at = now()
        WHERE id = (
          SELECT id FROM jobs
          WHERE queue = ANY($1) AND run_after <= now() AND ($4::text IS NULL OR key = $4)
-           AND (state = 'queued' OR (state = 'running' AND locked_until < now()))
+           AND (state = 'queued' OR (state = 'running' AND (locked_until < now() OR ($5::boolean
+             AND pg_try_advisory_xact_lock_shared((jobs.id % 2147483647)::int, jobs.attempts)))))
          ORDER BY run_after, id
          LIMIT 1 FOR UPDATE SKIP LOCKED)
-       RETURNING id, queue, key, payload, attempts, max_attempts, locked_by`,
-      [queues, workerId, leaseMs, onlyKey ?? null],
+       RETURNING id, queue, key, payload, attempts, max_attempts, locked_by,
+                 pg_try_advisory_lock((id % 2147483647)::int, attempts) AS alive`,
+      [queues, workerId, leaseMs, onlyKey ?? null, orphansByLock],
     );
     const row = rows[0];
     return row && toJob(row);
+  },
+
+  /** Drops the liveness lock claim() took; on the session that claimed, once the job is settled. */
+  async letGo(session: Queryable, job: JobRow): Promise<void> {
+    await session.query('SELECT pg_advisory_unlock(($1::bigint % 2147483647)::int, $2::int)', [
+      job.id,
+      job.attempts,
+    ]);
   },
 
   async extendLease(db: Queryable, job: JobRow, workerId: string, leaseMs: number): Promise<void> {
@@ -118,6 +147,7 @@ export const jobQueue = {
   /**
    * Returns to the queue every job marked running. Only safe when this process owns the database
    * exclusively (the embedded database behind the data-dir lock): any running job is then orphaned.
+   * (On a server, claim() finds orphans by their free advisory lock instead.)
    */
   async recoverOrphans(db: Queryable): Promise<number> {
     const rows = await db.query(

@@ -59,12 +59,32 @@ export class JobRunner {
 
   /** Runs one job if any is ready (only the job with `onlyKey`, when given); returns whether one ran. */
   async runOne(onlyKey?: string): Promise<boolean> {
+    // The claim's liveness lock lives on this held connection until the job is settled: if this
+    // process dies, the connection closes and other workers take the job over at once.
+    return this.#options.db.session(async (session) => {
+      const leaseMs = this.#options.leaseMs ?? 60_000;
+      const job = await jobQueue.claim(
+        session,
+        [...this.#handlers.keys()],
+        this.#workerId,
+        leaseMs,
+        onlyKey,
+        this.#options.db.dialect === 'postgres',
+      );
+      if (!job) {
+        return false;
+      }
+      try {
+        await this.#run(job, leaseMs);
+      } finally {
+        await jobQueue.letGo(session, job);
+      }
+      return true;
+    });
+  }
+
+  async #run(job: JobRow, leaseMs: number): Promise<void> {
     const { db, log } = this.#options;
-    const leaseMs = this.#options.leaseMs ?? 60_000;
-    const job = await jobQueue.claim(db, [...this.#handlers.keys()], this.#workerId, leaseMs, onlyKey);
-    if (!job) {
-      return false;
-    }
     const handler = this.#handlers.get(job.queue)!;
     const jobLog = log.child({ job: job.key });
     try {
@@ -90,7 +110,7 @@ export class JobRunner {
       if (error instanceof JobInterrupted || this.#abort.signal.aborted) {
         await jobQueue.release(db, job);
         jobLog.info('job released for a later run (shutdown)');
-        return true;
+        return;
       }
       const outcome = await jobQueue.fail(
         db,
@@ -100,7 +120,6 @@ export class JobRunner {
       );
       jobLog.error('job failed', { outcome, error: describeError(error) });
     }
-    return true;
   }
 
   /** Runs jobs until `done()` says so (checked after every job and every idle poll) or stop() is called. */
@@ -126,12 +145,17 @@ export class JobRunner {
           // The database may be briefly unavailable: wait and try again rather than die.
           this.#options.log.error('job loop error', { error: describeError(error) });
         }
-        if (!ran && !this.#stopping) {
+        // Read through a method: stop() may have been called while runOne() was awaited.
+        if (!ran && !this.#isStopping()) {
           await new Promise((resolve) => setTimeout(resolve, pollMs));
         }
       }
     };
     this.#loops = Array.from({ length: concurrency }, () => loop());
+  }
+
+  #isStopping(): boolean {
+    return this.#stopping;
   }
 
   /** Stops taking jobs, asks running handlers to stop, and waits for the loops to end. */
