@@ -32,6 +32,8 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     // Multipart uploads are not buffered: only JSON bodies go through the body limit.
     return503OnClosing: true,
   });
+  // The API speaks JSON (and multipart for uploads): anything else is refused with 415.
+  app.removeContentTypeParser('text/plain');
   await app.register(multipart, {
     // Keep folder paths clients send (folder uploads); ingest makes them safe to show.
     preservePath: true,

@@ -23,9 +23,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     await admin.connect();
     if (!external) {
-      // Haven runs as an ordinary role owning its database, as a deployment would.
+      // Haven runs as an ordinary role (no superuser, no CREATEDB) owning its database, as a
+      // deployment would; the superuser creates and drops the test databases.
       const password = randomBytes(18).toString('hex');
-      await admin.query(`CREATE ROLE haven LOGIN CREATEDB PASSWORD '${password}'`);
+      await admin.query(`CREATE ROLE haven LOGIN PASSWORD '${password}'`);
       const url = new URL(server.adminUrl);
       url.username = 'haven';
       url.password = password;
