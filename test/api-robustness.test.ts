@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type ApiClient,
@@ -11,6 +13,7 @@ import {
 import { apiServerForFile } from './support/api-server.js';
 import { uploadFiles } from './support/api-upload.js';
 import { pictureJpeg } from './support/images.js';
+import { REPO_ROOT } from './support/shared-data.js';
 
 const server = apiServerForFile({
   HAVEN_UPLOAD_FILE_LIMIT: String(256 * 1024),
@@ -181,5 +184,10 @@ describe('health and the API description', () => {
     }
     const operationIds = routes.map((route) => route.operationId);
     expect(new Set(operationIds).size).toBe(operationIds.length);
+    // The committed copy (docs/openapi.json, for client generators) must not drift: `npm run openapi`.
+    const committed = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, 'docs', 'openapi.json'), 'utf8'),
+    ) as unknown;
+    expect(document).toEqual(committed);
   });
 });

@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 
-/** Haven's version from package.json, recorded with every ingest. */
+/** Haven's version from package.json (found from src/app or dist/src/app), recorded with every ingest. */
 export const HAVEN_VERSION: string = (() => {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'haven' && pkg.version) {
+        return pkg.version;
+      }
+    } catch {
+      // Try the next location.
+    }
   }
+  return 'unknown';
 })();

@@ -7,6 +7,7 @@ import { registerDemo } from '#haven/cli/commands/demo.command.js';
 import { registerHash } from '#haven/cli/commands/hash.command.js';
 import { registerIngest } from '#haven/cli/commands/ingest.command.js';
 import { registerMatch } from '#haven/cli/commands/match.command.js';
+import { registerOpenApi } from '#haven/cli/commands/openapi.command.js';
 import { registerServe } from '#haven/cli/commands/serve.command.js';
 import { registerTriage } from '#haven/cli/commands/triage.command.js';
 import { registerVerify } from '#haven/cli/commands/verify.command.js';
@@ -26,6 +27,7 @@ registerCases(program);
 registerVerify(program);
 registerDemo(program);
 registerServe(program);
+registerOpenApi(program);
 registerAdmin(program);
 registerAudit(program);
 
