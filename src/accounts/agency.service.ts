@@ -48,6 +48,10 @@ export const agencyService = {
   },
 
   /** The agency owning cases made by the local command line, created on first use. */
+  /** The agency with this name, created with these details if it does not exist yet. */
+  ensure: (db: Queryable, agency: { name: string; country: string; type: AgencyType }): Promise<Agency> =>
+    agencyRepository.insertIfAbsent(db, { id: randomUUID(), ...agency, contact: null }),
+
   ensureLocal: (db: Queryable, name: string, country: string): Promise<Agency> =>
     agencyRepository.insertIfAbsent(db, { id: randomUUID(), name, country, type: 'local', contact: null }),
 

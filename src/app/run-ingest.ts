@@ -11,11 +11,13 @@ import { jobQueue } from '#haven/platform/jobs/job-queue.js';
  */
 export async function runIngestToCompletion(
   haven: Haven,
-  request: { caseReference: string; sources: readonly string[] },
+  request: { caseReference: string; sources: readonly string[]; agencyId?: string },
   onProgress: (progress: IngestProgress) => void = () => undefined,
 ): Promise<IngestRecord> {
   const { localAgency } = haven.config;
-  const agency = await agencyService.ensureLocal(haven.db, localAgency.name, localAgency.country);
+  const agency = request.agencyId
+    ? { id: request.agencyId }
+    : await agencyService.ensureLocal(haven.db, localAgency.name, localAgency.country);
   const ingest = await haven.ingests.start({
     ...request,
     operator: haven.config.operator,

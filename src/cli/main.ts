@@ -31,7 +31,7 @@ registerOpenApi(program);
 registerAdmin(program);
 registerAudit(program);
 
-if (process.argv[2] !== 'serve') {
+if (process.argv[2] !== 'serve' && !process.argv.includes('--serve')) {
   // The server shuts down gracefully on its own; other commands stop at once and resume next time.
   process.on('SIGINT', () => {
     process.stderr.write('\nInterrupted. Run the same command again to resume; nothing is lost.\n');

@@ -7,7 +7,7 @@ import type { IngestRecord } from '#haven/ingest/ingest.types.js';
 /** Runs an ingest to completion with a progress line on the terminal. */
 export async function runIngest(
   haven: Haven,
-  request: { caseReference: string; sources: readonly string[] },
+  request: { caseReference: string; sources: readonly string[]; agencyId?: string },
 ): Promise<IngestRecord> {
   const progress = new Progress(stdoutIsTty());
   try {

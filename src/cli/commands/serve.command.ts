@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openHaven } from '#haven/app/haven.js';
 import { cliConfig, cliLogger, type DataOptions } from '#haven/cli/cli-context.js';
-import { startServer } from '#haven/server/start-server.js';
+import { serveUntilSignal } from '#haven/cli/serve-until-signal.js';
 
 interface ServeOptions extends Omit<DataOptions, 'port'> {
   readonly port?: string;
@@ -20,25 +20,6 @@ export function registerServe(program: Command): void {
         ...options,
         port: options.port === undefined ? undefined : Number(options.port),
       });
-      const haven = await openHaven(config, cliLogger(config));
-      const server = await startServer(haven).catch(async (error: unknown) => {
-        await haven.close();
-        throw error;
-      });
-      await new Promise<void>((resolve) => {
-        const shutdown = (signal: string): void => {
-          haven.log.info(`${signal}: shutting down`);
-          void server
-            .close()
-            .then(() => haven.close())
-            .finally(resolve);
-        };
-        process.once('SIGTERM', () => {
-          shutdown('SIGTERM');
-        });
-        process.once('SIGINT', () => {
-          shutdown('SIGINT');
-        });
-      });
+      await serveUntilSignal(await openHaven(config, cliLogger(config)));
     });
 }
