@@ -22,7 +22,7 @@ function serve(dataDir: string, env: Record<string, string>): Promise<Served> {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString('utf8');
       const listening = /Haven listening on (http:\/\/[^"\s]+)/.exec(log);
       if (listening) {

@@ -118,6 +118,30 @@ describe('bad input over HTTP', () => {
     expect(blobs.some((blob) => Buffer.from(blob).equals(bigSha))).toBe(false);
   });
 
+  it('refuses a file that finishes streaming after its ingest was started', async () => {
+    const client = await investigator();
+    const target = expectStatus(await client.post('/cases', { reference: `RACE-${Date.now()}` }), 201);
+    const ingestId = expectStatus(await client.post('/ingests', { caseId: target.body.id }), 201).body
+      .id as string;
+    const { ingests } = server().haven;
+    const ingest = await ingests.get(ingestId);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    async function* slowFile(): AsyncGenerator<Uint8Array> {
+      yield Buffer.from('first half ');
+      await held;
+      yield Buffer.from('second half');
+    }
+    const upload = ingests.receiveUpload(ingest, 'late.txt', slowFile(), () => false, 1_000_000);
+    expectStatus(await client.post(`/ingests/${ingestId}/start`), 202);
+    release();
+    await expect(upload).rejects.toMatchObject({ code: 'CONFLICT' });
+    const late = await uploadFiles(client, ingestId, [{ name: 'later.txt', bytes: Buffer.from('x') }]);
+    expect([late.status, code(late.body)]).toEqual([409, 'CONFLICT']);
+  });
+
   it('drops a client that stops sending, and keeps serving others', async () => {
     const { url } = server();
     const { port, hostname } = new URL(url);

@@ -3,7 +3,7 @@ import type { Queryable } from '#haven/platform/db/database.js';
 /**
  * The sharing rule in SQL, in one place: a case is visible to an agency that owns it, to every
  * agency when shared with the network, and to listed agencies when shared with selected ones.
- * `$agency` NULL means an unscoped actor (system, central administration).
+ * `$agency` NULL means an unscoped actor (the system; see sharingScopeOf).
  */
 const CASE_VISIBLE = (caseAlias: string, agencyParam: string): string => `(
   ${agencyParam}::uuid IS NULL OR ${caseAlias}.agency_id = ${agencyParam}::uuid OR ${caseAlias}.sharing = 'network'

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Actor } from '#haven/access/actor.js';
 import { caseService } from '#haven/cases/case.service.js';
 import type { CaseRecord } from '#haven/cases/case.types.js';
@@ -13,7 +14,7 @@ import { ERROR_RESPONSES } from '#haven/http/http-schemas.js';
 import { defineRoute, type RouteSpec } from '#haven/http/route.js';
 import type { Database, Queryable } from '#haven/platform/db/database.js';
 
-async function present(db: Queryable, actor: Actor, record: CaseRecord): Promise<typeof CaseBody._output> {
+async function present(db: Queryable, actor: Actor, record: CaseRecord): Promise<z.output<typeof CaseBody>> {
   return {
     id: record.id,
     reference: record.reference,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { agencyService } from '#haven/accounts/agency.service.js';
 import type { Actor } from '#haven/access/actor.js';
-import { accessService, scopeOf } from '#haven/access/access.service.js';
+import { accessService, sharingScopeOf } from '#haven/access/access.service.js';
 import { auditService } from '#haven/audit/audit.service.js';
 import { caseRepository, type CaseRecord } from '#haven/cases/case.repository.js';
 import type { Sharing } from '#haven/cases/case.types.js';
@@ -81,8 +81,11 @@ export const caseService = {
   listVisible(db: Queryable, actor: Actor, reference?: string): Promise<CaseRecord[]> {
     const visible = accessService.caseVisibleSql('c', '$1');
     return reference === undefined
-      ? caseRepository.listWhere(db, visible, [scopeOf(actor)])
-      : caseRepository.listWhere(db, `${visible} AND c.reference = $2`, [scopeOf(actor), reference.trim()]);
+      ? caseRepository.listWhere(db, visible, [sharingScopeOf(actor)])
+      : caseRepository.listWhere(db, `${visible} AND c.reference = $2`, [
+          sharingScopeOf(actor),
+          reference.trim(),
+        ]);
   },
 
   sharedWith: (db: Queryable, id: string): Promise<string[]> => caseRepository.sharedWith(db, id),

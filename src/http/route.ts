@@ -73,5 +73,5 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
 export function defineRoute<P = undefined, Q = undefined, B = undefined>(
   spec: RouteSpec<P, Q, B>,
 ): RouteSpec {
-  return spec as unknown as RouteSpec;
+  return spec;
 }

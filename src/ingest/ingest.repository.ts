@@ -125,6 +125,15 @@ export const ingestRepository = {
     return rows[0] && toIngest(rows[0]);
   },
 
+  /** Locks the ingest's row until the transaction ends and returns its current state. */
+  async lockState(tx: Queryable, id: string): Promise<IngestState | undefined> {
+    const rows = await tx.query<{ state: IngestState }>(
+      'SELECT state FROM ingests WHERE id = $1 FOR UPDATE',
+      [id],
+    );
+    return rows[0]?.state;
+  },
+
   async markResumed(db: Queryable, id: string): Promise<void> {
     await db.query('UPDATE ingests SET runs = runs + 1 WHERE id = $1', [id]);
   },

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Actor } from '#haven/access/actor.js';
 import { auditService } from '#haven/audit/audit.service.js';
 import { caseService } from '#haven/cases/case.service.js';
@@ -51,7 +52,7 @@ export function ingestRoutes(deps: IngestRouteDeps): RouteSpec[] {
     return ingest;
   };
 
-  const present = async (ingest: IngestRecord): Promise<typeof IngestBody._output> => {
+  const present = async (ingest: IngestRecord): Promise<z.output<typeof IngestBody>> => {
     const summary = await ingests.summary(ingest.id);
     return {
       id: ingest.id,

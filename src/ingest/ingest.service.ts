@@ -191,18 +191,27 @@ export class IngestService {
     }
     const sha256 = Buffer.from(stored.sha256).toString('hex');
     const path = `upload/${safeUploadName(name)}`;
-    await ingestRepository.addUploadItem(this.#deps.db, ingest.id, {
-      path,
-      key: Buffer.from(`${path}\0${sha256}`),
-      sha256: stored.sha256,
-      size: stored.size,
+    await this.#deps.db.transaction(async (tx) => {
+      // The ingest may have been started while this file was streaming: then it is too late.
+      const state = await ingestRepository.lockState(tx, ingest.id);
+      if (state !== 'uploading') {
+        throw havenError('CONFLICT', {
+          reason: `Ingest ${ingest.id} was started meanwhile; upload into a new ingest`,
+        });
+      }
+      await ingestRepository.addUploadItem(tx, ingest.id, {
+        path,
+        key: Buffer.from(`${path}\0${sha256}`),
+        sha256: stored.sha256,
+        size: stored.size,
+      });
     });
     return { name: path, sha256, size: stored.size };
   }
 
   /** Closes an upload ingest and queues its processing (in one transaction). */
   async startUpload(tx: Queryable, ingest: IngestRecord): Promise<void> {
-    if (ingest.state !== 'uploading') {
+    if ((await ingestRepository.lockState(tx, ingest.id)) !== 'uploading') {
       throw havenError('CONFLICT', {
         reason: `Ingest ${ingest.id} is ${ingest.state}, not waiting to start`,
       });
@@ -288,11 +297,11 @@ export class IngestService {
     let afterId = 0;
     for (;;) {
       const page = await ingestRepository.pendingTopLevel(db, ingest.id, afterId, 200);
-      if (page.length === 0 || failures.length > 0 || signal?.aborted === true) {
+      if (page.length === 0 || failures.length > 0 || aborted(signal)) {
         break;
       }
       for (const item of page) {
-        if (signal?.aborted) {
+        if (aborted(signal)) {
           break;
         }
         afterId = item.id;
@@ -353,7 +362,12 @@ function safeUploadName(name: string): string {
   const parts = name
     .replace(/\\/g, '/')
     .split('/')
-    .map((part) => part.replace(/[\u0000-\u001f\u007f]/g, '?').trim())
+    .map((part) => part.replace(/\p{Cc}/gu, '?').trim())
     .filter((part) => part !== '' && part !== '.' && part !== '..');
   return parts.length > 0 ? parts.join('/').slice(0, 512) : 'unnamed';
+}
+
+// A function, not an inline check: the signal changes while this code awaits.
+function aborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
 }

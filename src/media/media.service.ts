@@ -10,7 +10,7 @@ import type {
   Occurrence,
 } from '#haven/media/media.types.js';
 import type { Actor } from '#haven/access/actor.js';
-import { accessService, scopeOf } from '#haven/access/access.service.js';
+import { accessService, sharingScopeOf } from '#haven/access/access.service.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 
 export const mediaService = {
@@ -24,7 +24,7 @@ export const mediaService = {
   },
 
   visibleOccurrences: (db: Queryable, actor: Actor, id: string): Promise<Occurrence[]> =>
-    mediaRepository.occurrences(db, id, accessService.caseVisibleSql('c', '$2'), [scopeOf(actor)]),
+    mediaRepository.occurrences(db, id, accessService.caseVisibleSql('c', '$2'), [sharingScopeOf(actor)]),
 
   /**
    * Records a content (once per SHA-256, however often it is seen) and returns it; `created` says

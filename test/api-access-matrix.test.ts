@@ -1,0 +1,890 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  PERMISSIONS,
+  ROLE_PERMISSIONS,
+  ROLES,
+  permissionsOf,
+  requiresMfa,
+  type Permission,
+  type Role,
+} from '#haven/access/permissions.js';
+import type { Agency } from '#haven/accounts/agency.types.js';
+import type { RouteSpec } from '#haven/http/route.js';
+import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
+import { apiParts } from '#haven/server/api-parts.js';
+import {
+  ApiClient,
+  bearer,
+  createToken,
+  expectStatus,
+  nextTotpCode,
+  seedAgency,
+  seedUser,
+  signedInClient,
+  totpCode,
+  type ApiResponse,
+  type JsonObject,
+  type SeededUser,
+} from './support/api-client.js';
+import { apiServerForFile } from './support/api-server.js';
+import { uploadFiles, waitForIngest } from './support/api-upload.js';
+import { pictureJpeg } from './support/images.js';
+
+/**
+ * The access policy as a matrix: every caller (each role signed in, each role through an API token
+ * holding all its permissions, and nobody) x every route x the object's owner (own agency, an
+ * agency sharing with us, a foreign one). The expected outcome of each cell is derived from the
+ * policy (permissions.ts, the route's declared access, the sharing rules below), never typed per
+ * cell, and the list of routes comes from the route specs: a route without a probe fails the test.
+ */
+
+const server = apiServerForFile();
+
+type Scope = 'own' | 'shared' | 'foreign';
+const SCOPES: readonly Scope[] = ['own', 'shared', 'foreign'];
+
+/**
+ * How a route's objects are scoped once the caller holds its permission.
+ * - open: no object, or one every member may see (the agency directory, hash lookup);
+ * - read: within sharing (own, shared with us, network); a foreign one is NOT_FOUND;
+ * - owner: only the owning agency (ingest into, change sharing of): shared FORBIDDEN, foreign NOT_FOUND;
+ * - admin: users of the administrator's own agency (central administration: every agency), others NOT_FOUND;
+ * - admin-create: a user in the administrator's own agency (agencies are no secret: others FORBIDDEN);
+ * - mine: the caller's own tokens; anyone else's NOT_FOUND;
+ * - all-agencies: central administration only (the audit chain spans every agency).
+ */
+type Rule = 'open' | 'read' | 'owner' | 'admin' | 'admin-create' | 'mine' | 'all-agencies';
+
+/** Roles acting across agencies for people and audit (account-actor.ts: allAgencies). */
+const ALL_AGENCY_ROLES: ReadonlySet<Role> = new Set<Role>(['central_admin']);
+/** Roles that may hold API tokens (a role without token.manage cannot make one). */
+const TOKEN_ROLES: readonly Role[] = ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('token.manage'));
+
+type Via = 'session' | 'token' | 'anonymous';
+interface Column {
+  readonly role: Role | null;
+  readonly via: Via;
+  readonly label: string;
+}
+const COLUMNS: readonly Column[] = [
+  ...ROLES.map((role): Column => ({ role, via: 'session', label: `${role} (session)` })),
+  ...TOKEN_ROLES.map((role): Column => ({ role, via: 'token', label: `${role} (API token)` })),
+  { role: null, via: 'anonymous', label: 'unauthenticated' },
+];
+
+/** One column of the matrix: who calls, and what the policy grants them. */
+interface Caller extends Column {
+  readonly client: ApiClient;
+  readonly token: string | null;
+  /** The same user's browser session (tokens are made there); null for the unauthenticated caller. */
+  readonly session: ApiClient | null;
+  readonly permissions: ReadonlySet<Permission>;
+  readonly allAgencies: boolean;
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+  readonly headers: Headers | null;
+}
+
+interface Probe {
+  /** `METHOD /path` exactly as the route spec declares it. */
+  readonly route: string;
+  readonly variant?: string;
+  readonly rule: Rule;
+  /** Permissions needed on top of the route's own (e.g. media.preview.clear for ?variant=clear). */
+  readonly extra?: readonly Permission[];
+  /** Acts on the caller's browser session itself: API tokens are refused. */
+  readonly sessionOnly?: boolean;
+  /** The object for a scope (a fresh one when the call changes it); probes without it run once. */
+  readonly target?: (scope: Scope, caller: Caller) => Promise<string>;
+  readonly call: (caller: Caller, id: string) => Promise<Reply>;
+  /** Checks on an allowed answer's content (what a list or a match shows). */
+  readonly verify?: (body: JsonObject, caller: Caller, scope: Scope | null, reply: Reply) => void;
+}
+
+interface Material {
+  readonly caseId: string;
+  readonly reference: string;
+  readonly ingestId: string;
+  readonly mediaId: string;
+  readonly sha256: string;
+}
+
+interface World {
+  readonly url: string;
+  readonly agencies: Readonly<Record<Scope, Agency>>;
+  /** An investigator of each agency: owns its case and material, makes fresh objects for probes. */
+  readonly owners: Readonly<Record<Scope, ApiClient>>;
+  readonly material: Readonly<Record<Scope, Material>>;
+  /** Users to administer, one per agency. */
+  readonly targets: Readonly<Record<Scope, SeededUser>>;
+  /** Tokens of other users: a colleague in our agency (shared) and a foreign investigator. */
+  readonly otherTokens: Readonly<Record<'shared' | 'foreign', string>>;
+  readonly callers: ReadonlyMap<string, Caller>;
+  readonly routes: ReadonlyMap<string, RouteSpec>;
+}
+
+let world: World;
+
+const unique = (): string => randomBytes(5).toString('hex');
+const newPassword = (): string => `Pw-${randomBytes(12).toString('base64url')}-x9`;
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+// --- account routes: each acts on a fresh user of the caller's role, never on the caller's session
+
+/** A user of this role in our agency (the unauthenticated caller signs in as an investigator). */
+const freshUser = (role: Role | null): Promise<SeededUser> =>
+  seedUser(server().haven, { agencyId: world.agencies.own.id, roles: [role ?? 'investigator'] });
+
+/** A fresh browser for sessions; API token callers send their token along. */
+const freshClient = (caller: Caller): ApiClient =>
+  caller.token === null ? new ApiClient(world.url) : bearer(world.url, caller.token);
+
+async function login(client: ApiClient, user: SeededUser): Promise<ApiResponse> {
+  return client.post('/auth/login', { username: user.username, password: user.password });
+}
+
+/** A user with an authenticator (enrolled on purpose for roles that need none). */
+async function enrolledUser(role: Role): Promise<SeededUser> {
+  const user = await freshUser(role);
+  const client = await signedInClient(world.url, user);
+  if (!user.totpSecret) {
+    const started = expectStatus(await client.post<{ secret: string }>('/auth/mfa/enrolment', {}), 200);
+    user.totpSecret = started.body.secret;
+    expectStatus(await client.post('/auth/mfa/enrolment/confirm', { code: await nextTotpCode(user) }), 200);
+  }
+  return user;
+}
+
+/**
+ * An account route: a signed-in caller of any role acts on a fresh session of its own role (so the
+ * matrix's own sessions live on); token and unauthenticated callers send a well-formed request.
+ */
+function accountProbe(
+  route: string,
+  asSession: (role: Role) => Promise<Reply>,
+  otherwise: (client: ApiClient) => Promise<Reply>,
+): Probe {
+  return {
+    route,
+    rule: 'open',
+    sessionOnly: true,
+    call: (caller) =>
+      caller.via === 'session' && caller.role !== null ? asSession(caller.role) : otherwise(caller.client),
+  };
+}
+
+// --- fresh objects for probes that change them
+
+async function freshCase(scope: Scope): Promise<string> {
+  const owner = world.owners[scope];
+  const created = expectStatus(await owner.post('/cases', { reference: `MX-${scope}-${unique()}` }), 201);
+  const id = created.body.id as string;
+  if (scope === 'shared') {
+    expectStatus(
+      await owner.put(`/cases/${id}/sharing`, { sharing: 'selected', agencies: [world.agencies.own.id] }),
+      200,
+    );
+  }
+  return id;
+}
+
+/** A new ingest open for uploads in the scope's case, made by its owner. */
+async function freshIngest(scope: Scope): Promise<string> {
+  const created = expectStatus(
+    await world.owners[scope].post('/ingests', { caseId: world.material[scope].caseId }),
+    201,
+  );
+  return created.body.id as string;
+}
+
+async function newTokenId(client: ApiClient): Promise<string> {
+  const created = expectStatus(
+    await client.post('/tokens', { name: `matrix ${unique()}`, scopes: ['agency.read'], expiresInDays: 1 }),
+    201,
+  );
+  return created.body.id as string;
+}
+
+async function upload(caller: Caller, ingestId: string): Promise<Reply> {
+  const bytes = new TextEncoder().encode(`matrix upload ${unique()}\n`);
+  const sent = await uploadFiles(caller.client, ingestId, [{ name: 'note.txt', bytes }], {
+    ...(caller.token === null ? {} : { bearer: caller.token }),
+  });
+  return { status: sent.status, body: sent.body, text: JSON.stringify(sent.body), headers: null };
+}
+
+// --- the probes: one (or more) per route
+
+interface ShownMatch {
+  restricted: boolean;
+  mediaId?: string;
+  sha256?: string;
+  cases?: string[];
+  holders?: { agency: string }[];
+}
+interface ResultItem {
+  path: string;
+  status: string;
+  mediaId: string | null;
+  matches: ShownMatch[];
+}
+
+const ids = (list: unknown): string[] => (list as { id: string }[]).map((item) => item.id);
+
+function expectRestricted(match: ShownMatch | undefined, holder: Agency): void {
+  expect(match).toMatchObject({ restricted: true, holders: [{ agency: holder.name }] });
+  expect(match).not.toHaveProperty('mediaId');
+  expect(match).not.toHaveProperty('sha256');
+  expect(match).not.toHaveProperty('cases');
+}
+
+const PROBES: readonly Probe[] = [
+  // Sign-in and the caller's own account.
+  {
+    // Public: anyone signs in, whatever they send along (a fresh browser, or one carrying a token).
+    route: 'POST /auth/login',
+    rule: 'open',
+    call: async (caller) => login(freshClient(caller), await freshUser(caller.role)),
+    verify: (body, caller) => {
+      expect(body.stage).toBe(requiresMfa([caller.role ?? 'investigator']) ? 'mfa_enrolment' : 'active');
+    },
+  },
+  accountProbe(
+    'POST /auth/mfa',
+    async (role) => {
+      const user = await enrolledUser(role);
+      const client = new ApiClient(world.url);
+      expect((await login(client, user)).body).toMatchObject({ stage: 'mfa_required' });
+      return client.post('/auth/mfa', { code: await nextTotpCode(user) });
+    },
+    (client) => client.post('/auth/mfa', { code: '000000' }),
+  ),
+  accountProbe(
+    'POST /auth/mfa/enrolment',
+    async (role) => {
+      const client = new ApiClient(world.url);
+      expectStatus(await login(client, await freshUser(role)), 200);
+      return client.post('/auth/mfa/enrolment', {});
+    },
+    (client) => client.post('/auth/mfa/enrolment', {}),
+  ),
+  accountProbe(
+    'POST /auth/mfa/enrolment/confirm',
+    async (role) => {
+      const client = new ApiClient(world.url);
+      expectStatus(await login(client, await freshUser(role)), 200);
+      const started = expectStatus(await client.post<{ secret: string }>('/auth/mfa/enrolment', {}), 200);
+      return client.post('/auth/mfa/enrolment/confirm', { code: totpCode(started.body.secret, Date.now()) });
+    },
+    (client) => client.post('/auth/mfa/enrolment/confirm', { code: '000000' }),
+  ),
+  {
+    route: 'GET /auth/session',
+    rule: 'open',
+    call: (caller) => caller.client.get('/auth/session'),
+    verify: (body, caller) => {
+      const role = caller.role!;
+      expect(body.user).toMatchObject({
+        roles: [role],
+        agency: { id: world.agencies.own.id },
+        permissions: PERMISSIONS.filter((permission) => ROLE_PERMISSIONS[role].includes(permission)),
+      });
+      expect(body.csrfToken === null).toBe(caller.via === 'token');
+    },
+  },
+  accountProbe(
+    'POST /auth/logout',
+    async (role) => (await signedInClient(world.url, await freshUser(role))).post('/auth/logout'),
+    (client) => client.post('/auth/logout'),
+  ),
+  accountProbe(
+    'POST /auth/password',
+    async (role) => {
+      const user = await freshUser(role);
+      const client = await signedInClient(world.url, user);
+      return client.post('/auth/password', { currentPassword: user.password, newPassword: newPassword() });
+    },
+    (client) => client.post('/auth/password', { currentPassword: 'not-checked', newPassword: newPassword() }),
+  ),
+
+  // Member agencies.
+  {
+    route: 'GET /agencies',
+    rule: 'open',
+    call: (caller) => caller.client.get('/agencies'),
+    verify: (body) => {
+      expect(ids(body.agencies)).toEqual(expect.arrayContaining(SCOPES.map((s) => world.agencies[s].id)));
+    },
+  },
+  {
+    route: 'POST /agencies',
+    rule: 'open',
+    call: (caller) =>
+      caller.client.post('/agencies', { name: `Matrix ${unique()}`, country: 'FR', type: 'national_police' }),
+  },
+  {
+    route: 'GET /agencies/:id',
+    rule: 'open',
+    target: (scope) => Promise.resolve(world.agencies[scope].id),
+    call: (caller, id) => caller.client.get(`/agencies/${id}`),
+    verify: (body, _caller, scope) => {
+      expect(body.id).toBe(world.agencies[scope!].id);
+    },
+  },
+
+  // Users.
+  {
+    route: 'GET /users',
+    rule: 'open',
+    call: (caller) => caller.client.get('/users'),
+    verify: (body, caller) => {
+      const users = body.users as { id: string; agency: { id: string } }[];
+      const listed = users.map((user) => user.id);
+      if (caller.allAgencies) {
+        expect(listed).toEqual(expect.arrayContaining(SCOPES.map((s) => world.targets[s].id)));
+      } else {
+        expect(new Set(users.map((user) => user.agency.id))).toEqual(new Set([world.agencies.own.id]));
+        expect(listed).toContain(world.targets.own.id);
+      }
+    },
+  },
+  {
+    route: 'POST /users',
+    rule: 'admin-create',
+    target: (scope) => Promise.resolve(world.agencies[scope].id),
+    call: (caller, agencyId) =>
+      caller.client.post('/users', {
+        username: `mx-${unique()}`,
+        displayName: 'Matrix user',
+        agencyId,
+        roles: ['reviewer'],
+        password: newPassword(),
+      }),
+    verify: (body, _caller, scope) => {
+      expect(body.agency).toMatchObject({ id: world.agencies[scope!].id });
+    },
+  },
+  {
+    route: 'GET /users/:id',
+    rule: 'admin',
+    target: (scope) => Promise.resolve(world.targets[scope].id),
+    call: (caller, id) => caller.client.get(`/users/${id}`),
+    verify: (body, _caller, scope) => {
+      expect(body.id).toBe(world.targets[scope!].id);
+    },
+  },
+  {
+    route: 'PATCH /users/:id',
+    rule: 'admin',
+    target: (scope) => Promise.resolve(world.targets[scope].id),
+    call: (caller, id) => caller.client.patch(`/users/${id}`, { displayName: `Target ${unique()}` }),
+  },
+  {
+    route: 'POST /users/:id/password-reset',
+    rule: 'admin',
+    target: (scope) => Promise.resolve(world.targets[scope].id),
+    call: (caller, id) => caller.client.post(`/users/${id}/password-reset`, { newPassword: newPassword() }),
+  },
+  {
+    route: 'POST /users/:id/mfa-reset',
+    rule: 'admin',
+    target: (scope) => Promise.resolve(world.targets[scope].id),
+    call: (caller, id) => caller.client.post(`/users/${id}/mfa-reset`),
+  },
+
+  // API tokens: one's own only.
+  {
+    route: 'GET /tokens',
+    rule: 'open',
+    call: (caller) => caller.client.get('/tokens'),
+    verify: (body) => {
+      const listed = ids(body.tokens);
+      expect(listed).not.toContain(world.otherTokens.shared);
+      expect(listed).not.toContain(world.otherTokens.foreign);
+    },
+  },
+  {
+    route: 'POST /tokens',
+    rule: 'open',
+    // A token minting tokens would outlive its person's authorisation.
+    sessionOnly: true,
+    call: (caller) =>
+      caller.client.post('/tokens', {
+        name: `matrix ${unique()}`,
+        scopes: ['agency.read'],
+        expiresInDays: 1,
+      }),
+  },
+  {
+    route: 'DELETE /tokens/:id',
+    rule: 'mine',
+    target: (scope, caller) => {
+      if (scope !== 'own') {
+        return Promise.resolve(world.otherTokens[scope]);
+      }
+      // Made by the caller's own user; a caller who cannot make tokens gets an id that exists nowhere.
+      return caller.session && caller.permissions.has('token.manage')
+        ? newTokenId(caller.session)
+        : Promise.resolve(randomUUID());
+    },
+    call: (caller, id) => caller.client.delete(`/tokens/${id}`),
+  },
+
+  // Cases.
+  {
+    route: 'GET /cases',
+    rule: 'open',
+    call: (caller) => caller.client.get('/cases'),
+    verify: (body) => {
+      const cases = body.cases as { id: string; agencyId: string; sharing: string; sharedWith: string[] }[];
+      const own = world.agencies.own.id;
+      for (const listed of cases) {
+        expect(
+          listed.agencyId === own || listed.sharing === 'network' || listed.sharedWith.includes(own),
+          `case ${listed.id} of agency ${listed.agencyId} (${listed.sharing}) is not visible to ours`,
+        ).toBe(true);
+      }
+      const listed = ids(cases);
+      expect(listed).toContain(world.material.own.caseId);
+      expect(listed).toContain(world.material.shared.caseId);
+      expect(listed).not.toContain(world.material.foreign.caseId);
+    },
+  },
+  {
+    route: 'POST /cases',
+    rule: 'open',
+    call: (caller) => caller.client.post('/cases', { reference: `MX-new-${unique()}` }),
+    verify: (body) => {
+      expect(body).toMatchObject({ agencyId: world.agencies.own.id, sharing: 'agency', own: true });
+    },
+  },
+  {
+    route: 'GET /cases/:id',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].caseId),
+    call: (caller, id) => caller.client.get(`/cases/${id}`),
+    verify: (body, _caller, scope) => {
+      expect(body).toMatchObject({ id: world.material[scope!].caseId, own: scope === 'own' });
+    },
+  },
+  {
+    route: 'PUT /cases/:id/sharing',
+    rule: 'owner',
+    target: (scope) => freshCase(scope),
+    call: (caller, id) =>
+      caller.client.put(`/cases/${id}/sharing`, {
+        sharing: 'selected',
+        agencies: [world.agencies.shared.id],
+      }),
+    verify: (body) => {
+      expect(body).toMatchObject({ sharing: 'selected', sharedWith: [world.agencies.shared.id] });
+    },
+  },
+
+  // Ingests.
+  {
+    route: 'POST /ingests',
+    rule: 'owner',
+    target: (scope) => Promise.resolve(world.material[scope].caseId),
+    call: (caller, caseId) => caller.client.post('/ingests', { caseId }),
+    verify: (body) => {
+      expect(body.state).toBe('uploading');
+    },
+  },
+  {
+    route: 'POST /ingests/:id/files',
+    rule: 'owner',
+    target: (scope) => freshIngest(scope),
+    call: (caller, id) => upload(caller, id),
+    verify: (body) => {
+      expect(body.files).toHaveLength(1);
+    },
+  },
+  {
+    route: 'POST /ingests/:id/start',
+    rule: 'owner',
+    target: (scope) => freshIngest(scope),
+    call: (caller, id) => caller.client.post(`/ingests/${id}/start`),
+  },
+  {
+    route: 'GET /ingests/:id',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].ingestId),
+    call: (caller, id) => caller.client.get(`/ingests/${id}`),
+    verify: (body, _caller, scope) => {
+      expect(body).toMatchObject({ id: world.material[scope!].ingestId, state: 'done' });
+    },
+  },
+  {
+    route: 'GET /ingests/:id/results',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].ingestId),
+    call: (caller, id) => caller.client.get(`/ingests/${id}/results`),
+    verify: (body, _caller, scope) => {
+      const items = body.items as ResultItem[];
+      const item = (name: string): ResultItem | undefined => items.find((i) => i.path === `upload/${name}`);
+      if (scope !== 'own') {
+        expect(items.map((i) => i.status)).toEqual(['new']);
+        return;
+      }
+      // Near copies of a shared and of a foreign picture: details within sharing, existence always.
+      const nearShared = item('near-shared.jpg');
+      expect(nearShared?.status).toBe('near');
+      expect(nearShared?.matches).toContainEqual(
+        expect.objectContaining({ restricted: false, mediaId: world.material.shared.mediaId }),
+      );
+      const nearForeign = item('near-foreign.jpg');
+      expect(nearForeign?.status).toBe('near');
+      expect(nearForeign?.matches).toHaveLength(1);
+      expectRestricted(nearForeign?.matches[0], world.agencies.foreign);
+    },
+  },
+  {
+    route: 'GET /cases/:id/ingests',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].caseId),
+    call: (caller, id) => caller.client.get(`/cases/${id}/ingests`),
+    verify: (body, _caller, scope) => {
+      expect(ids(body.ingests)).toContain(world.material[scope!].ingestId);
+    },
+  },
+
+  // Media.
+  {
+    route: 'GET /media/:id',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}`),
+    verify: (body, _caller, scope) => {
+      expect(body).toMatchObject({
+        id: world.material[scope!].mediaId,
+        sha256: world.material[scope!].sha256,
+      });
+      const occurrences = body.occurrences as { caseId: string }[];
+      expect(occurrences.map((o) => o.caseId)).toEqual([world.material[scope!].caseId]);
+    },
+  },
+  {
+    route: 'GET /media/:id/preview',
+    variant: 'blurred',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/preview`),
+    verify: (_body, _caller, _scope, sent) => {
+      expect(sent.headers?.get('content-type')).toBe('image/webp');
+    },
+  },
+  {
+    route: 'GET /media/:id/preview',
+    variant: 'clear',
+    rule: 'read',
+    extra: ['media.preview.clear'],
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/preview?variant=clear`),
+    verify: (_body, _caller, _scope, sent) => {
+      expect(sent.headers?.get('content-type')).toBe('image/webp');
+    },
+  },
+  {
+    route: 'GET /media/:id/original',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/original`),
+    verify: (_body, _caller, scope, sent) => {
+      expect(sent.headers?.get('content-disposition')).toContain(world.material[scope!].sha256);
+    },
+  },
+
+  // Matching: that a match exists and its status, always; details only within sharing.
+  {
+    route: 'POST /lookup',
+    rule: 'open',
+    target: (scope) => Promise.resolve(world.material[scope].sha256),
+    call: (caller, value) => caller.client.post('/lookup', { hashes: [{ signal: 'sha256', value }] }),
+    verify: (body, _caller, scope) => {
+      const [result] = body.results as { status: string; matches: ShownMatch[] }[];
+      expect(result?.status).toBe('exact');
+      expect(result?.matches).toHaveLength(1);
+      if (scope === 'foreign') {
+        expectRestricted(result?.matches[0], world.agencies.foreign);
+      } else {
+        expect(result?.matches[0]).toMatchObject({
+          restricted: false,
+          mediaId: world.material[scope!].mediaId,
+          cases: [world.material[scope!].reference],
+        });
+      }
+    },
+  },
+
+  // Audit.
+  {
+    route: 'GET /audit',
+    rule: 'open',
+    // Asking for the foreign agency's rows: agency administrators still get only their own.
+    call: (caller) => caller.client.get(`/audit?agency=${world.agencies.foreign.id}&limit=50`),
+    verify: (body, caller) => {
+      const agencies = new Set(
+        (body.entries as { agencyId: string | null }[]).map((entry) => entry.agencyId),
+      );
+      expect(agencies).toEqual(
+        new Set([caller.allAgencies ? world.agencies.foreign.id : world.agencies.own.id]),
+      );
+    },
+  },
+  {
+    route: 'GET /audit/verify',
+    rule: 'all-agencies',
+    call: (caller) => caller.client.get('/audit/verify'),
+    verify: (body) => {
+      expect(body.ok).toBe(true);
+    },
+  },
+];
+
+const CELLS_PER_CALLER = PROBES.reduce((sum, probe) => sum + (probe.target ? SCOPES.length : 1), 0);
+const TOTAL_CELLS = CELLS_PER_CALLER * COLUMNS.length;
+const probeLabel = (probe: Probe): string => `${probe.route}${probe.variant ? ` (${probe.variant})` : ''}`;
+
+// --- the expected outcome of a cell, from the policy
+
+interface Outcome {
+  readonly status: number;
+  readonly code: ErrorCode | null;
+}
+const FORBIDDEN: Outcome = { status: 403, code: 'FORBIDDEN' };
+const NOT_FOUND: Outcome = { status: 404, code: 'NOT_FOUND' };
+const UNAUTHENTICATED: Outcome = { status: 401, code: 'UNAUTHENTICATED' };
+
+/** The status a route answers on success: its lowest declared 2xx. */
+function successStatus(route: RouteSpec): number {
+  const statuses = Object.keys(route.responses)
+    .map(Number)
+    .filter((status) => status >= 200 && status < 300);
+  return Math.min(...statuses);
+}
+
+function expected(probe: Probe, route: RouteSpec, caller: Caller, scope: Scope | null): Outcome {
+  const allowed: Outcome = { status: successStatus(route), code: null };
+  const { access } = route;
+  if ('public' in access) {
+    return allowed;
+  }
+  if (caller.via === 'anonymous') {
+    return UNAUTHENTICATED;
+  }
+  const needed = ['permission' in access ? [access.permission] : [], probe.extra ?? []].flat();
+  if (needed.some((permission) => !caller.permissions.has(permission))) {
+    return FORBIDDEN;
+  }
+  if (probe.sessionOnly && caller.via === 'token') {
+    return FORBIDDEN;
+  }
+  switch (probe.rule) {
+    case 'open':
+      return allowed;
+    case 'read':
+      return scope === 'foreign' ? NOT_FOUND : allowed;
+    case 'owner':
+      return scope === 'own' ? allowed : scope === 'shared' ? FORBIDDEN : NOT_FOUND;
+    case 'admin':
+      return scope === 'own' || caller.allAgencies ? allowed : NOT_FOUND;
+    case 'admin-create':
+      return scope === 'own' || caller.allAgencies ? allowed : FORBIDDEN;
+    case 'mine':
+      return scope === 'own' ? allowed : NOT_FOUND;
+    case 'all-agencies':
+      return caller.allAgencies ? allowed : FORBIDDEN;
+  }
+}
+
+function errorOf(sent: Reply): { code: unknown; message: unknown } {
+  const error = (sent.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return { code: error?.code, message: error?.message };
+}
+
+/** Runs one cell; returns what went wrong, or null. */
+async function checkCell(caller: Caller, probe: Probe, scope: Scope | null): Promise<string | null> {
+  const route = world.routes.get(probe.route);
+  const where = `${caller.label} x ${probeLabel(probe)}${scope ? ` x ${scope}` : ''}`;
+  if (!route) {
+    return `${where}: no such route`;
+  }
+  const want = expected(probe, route, caller, scope);
+  const id = probe.target && scope ? await probe.target(scope, caller) : '';
+  const sent = await probe.call(caller, id);
+  const got = errorOf(sent);
+  if (sent.status !== want.status || (want.code !== null && got.code !== want.code)) {
+    return `${where}: expected ${want.status} ${want.code ?? 'success'}, got ${sent.status} ${sent.text.slice(0, 300)}`;
+  }
+  if (want.code === 'NOT_FOUND') {
+    // A foreign object must look exactly like one that does not exist.
+    const missing = errorOf(await probe.call(caller, randomUUID()));
+    if (got.code !== missing.code || got.message !== missing.message) {
+      return `${where}: answers ${JSON.stringify(got)}, a missing id ${JSON.stringify(missing)}`;
+    }
+  }
+  if (want.code === null && probe.verify) {
+    try {
+      probe.verify((sent.body ?? {}) as JsonObject, caller, scope, sent);
+    } catch (error) {
+      return `${where}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return null;
+}
+
+// --- the world: three agencies, their material, our callers
+
+async function seedMaterial(
+  owner: ApiClient,
+  files: { name: string; bytes: Uint8Array }[],
+  shareWith?: string,
+): Promise<Material> {
+  const reference = `MX-${unique()}`;
+  const created = expectStatus(await owner.post('/cases', { reference, title: 'Matrix series' }), 201);
+  const caseId = created.body.id as string;
+  if (shareWith) {
+    expectStatus(
+      await owner.put(`/cases/${caseId}/sharing`, { sharing: 'selected', agencies: [shareWith] }),
+      200,
+    );
+  }
+  const ingestId = expectStatus(await owner.post('/ingests', { caseId }), 201).body.id as string;
+  const uploaded = await uploadFiles(owner, ingestId, files);
+  expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+  expectStatus(await owner.post(`/ingests/${ingestId}/start`), 202);
+  await waitForIngest(owner, ingestId);
+  const items = expectStatus(await owner.get<{ items: ResultItem[] }>(`/ingests/${ingestId}/results`), 200)
+    .body.items;
+  const first = files[0]!;
+  const item = items.find((i) => i.path === `upload/${first.name}`);
+  expect(item?.status).toBe('new');
+  return { caseId, reference, ingestId, mediaId: item!.mediaId!, sha256: sha256(first.bytes) };
+}
+
+const checked = new Map<string, number>();
+
+describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${ROLES.length} roles by session, ${TOKEN_ROLES.length} by API token, unauthenticated) x own/shared/foreign = ${TOTAL_CELLS} cells`, () => {
+  beforeAll(async () => {
+    const { haven, url } = server();
+    const [a, b, c] = await Promise.all([
+      seedAgency(haven, { country: 'NL' }),
+      seedAgency(haven, { country: 'BE', contact: 'vic-b@example.org' }),
+      seedAgency(haven, { country: 'DE', contact: 'vic-c@example.org' }),
+    ]);
+    const agencies: Record<Scope, Agency> = { own: a, shared: b, foreign: c };
+    const member = async (agencyId: string, role: Role): Promise<ApiClient> =>
+      signedInClient(url, await seedUser(haven, { agencyId, roles: [role] }));
+    const [ownerA, ownerB, ownerC, ...sessions] = await Promise.all([
+      member(a.id, 'investigator'),
+      member(b.id, 'investigator'),
+      member(c.id, 'investigator'),
+      ...ROLES.map((role) => member(a.id, role)),
+    ]);
+    const owners: Record<Scope, ApiClient> = { own: ownerA, shared: ownerB, foreign: ownerC };
+    const [targetA, targetB, targetC] = await Promise.all(
+      SCOPES.map((scope) => seedUser(haven, { agencyId: agencies[scope].id, roles: ['investigator'] })),
+    );
+
+    // B shares its case with us, C keeps its own; our ingest holds near copies of both pictures.
+    const [ownPicture, sharedPicture, foreignPicture] = await Promise.all([
+      pictureJpeg(9101),
+      pictureJpeg(9102),
+      pictureJpeg(9103),
+    ]);
+    const nearCopy = (bytes: Buffer): Promise<Buffer> =>
+      sharp(bytes).resize(320).jpeg({ quality: 80 }).toBuffer();
+    const [shared, foreign] = await Promise.all([
+      seedMaterial(owners.shared, [{ name: 'shared.jpg', bytes: sharedPicture }], a.id),
+      seedMaterial(owners.foreign, [{ name: 'foreign.jpg', bytes: foreignPicture }]),
+    ]);
+    const own = await seedMaterial(owners.own, [
+      { name: 'own.jpg', bytes: ownPicture },
+      { name: 'near-shared.jpg', bytes: await nearCopy(sharedPicture) },
+      { name: 'near-foreign.jpg', bytes: await nearCopy(foreignPicture) },
+    ]);
+
+    const callers = new Map<string, Caller>();
+    for (const [index, role] of ROLES.entries()) {
+      const session = sessions[index]!;
+      const grants = {
+        role,
+        session,
+        permissions: permissionsOf([role]),
+        allAgencies: ALL_AGENCY_ROLES.has(role),
+      };
+      const column = (via: Via): Column => COLUMNS.find((col) => col.role === role && col.via === via)!;
+      callers.set(`${role} (session)`, { ...column('session'), ...grants, client: session, token: null });
+      if (TOKEN_ROLES.includes(role)) {
+        const token = await createToken(session, { scopes: ROLE_PERMISSIONS[role] });
+        callers.set(`${role} (API token)`, {
+          ...column('token'),
+          ...grants,
+          client: bearer(url, token),
+          token,
+        });
+      }
+    }
+    callers.set('unauthenticated', {
+      ...COLUMNS.at(-1)!,
+      client: new ApiClient(url),
+      token: null,
+      session: null,
+      permissions: new Set(),
+      allAgencies: false,
+    });
+
+    world = {
+      url,
+      agencies,
+      owners,
+      material: { own, shared, foreign },
+      targets: { own: targetA!, shared: targetB!, foreign: targetC! },
+      otherTokens: { shared: await newTokenId(owners.own), foreign: await newTokenId(owners.foreign) },
+      callers,
+      routes: new Map(apiParts(haven).routes.map((route) => [`${route.method} ${route.path}`, route])),
+    };
+  });
+
+  it('has a probe for every route (and no probe for a route that is gone)', () => {
+    const routes = [...world.routes.keys()];
+    const probed = new Set(PROBES.map((probe) => probe.route));
+    expect(routes.filter((route) => !probed.has(route))).toEqual([]);
+    expect([...probed].filter((route) => !world.routes.has(route))).toEqual([]);
+    // Every route declares a permission, except sign-in and the caller's own account.
+    const undeclared = [...world.routes.entries()]
+      .filter(([, spec]) => !('permission' in spec.access))
+      .map(([route]) => route);
+    expect(undeclared.filter((route) => !/^(GET|POST) \/auth\//.test(route))).toEqual([]);
+  });
+
+  for (const column of COLUMNS) {
+    it.concurrent(`${column.label}: ${CELLS_PER_CALLER} cells`, async () => {
+      const caller = world.callers.get(column.label)!;
+      const problems: string[] = [];
+      let cells = 0;
+      for (const probe of PROBES) {
+        for (const scope of probe.target ? SCOPES : [null]) {
+          const problem = await checkCell(caller, probe, scope);
+          cells += 1;
+          if (problem) {
+            problems.push(problem);
+          }
+        }
+      }
+      checked.set(column.label, cells);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it(`checked all ${TOTAL_CELLS} cells`, () => {
+    expect([...checked.values()].reduce((sum, cells) => sum + cells, 0)).toBe(TOTAL_CELLS);
+  });
+});
