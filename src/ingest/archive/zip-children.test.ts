@@ -297,7 +297,7 @@ describe('zipChildren refusals', () => {
         displayPath: '/case/outer.zip!/huge.zip!/',
         pathKey: Buffer.from('/case/outer.zip!/huge.zip!/'),
         code: 'ARCHIVE_LIMIT',
-        reason: `nested archive above ${LIMITS.nestedMaxBytes} bytes is stored but not opened`,
+        reason: `archive above ${LIMITS.nestedMaxBytes} bytes that is not a file on disk is stored but not opened`,
       },
     ]);
   });
