@@ -61,4 +61,7 @@ export const accessService = {
 
   /** SQL condition that case alias `c` is visible to the agency in the given parameter (e.g. '$1'). */
   caseVisibleSql: visibilityRepository.caseVisibleSql,
+
+  /** SQL condition that series alias is visible to the agency in the given parameter. */
+  seriesVisibleSql: visibilityRepository.seriesVisibleSql,
 };

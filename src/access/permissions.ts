@@ -19,6 +19,14 @@ export const PERMISSIONS = [
   'user.manage',
   'token.manage',
   'audit.read',
+  'series.read',
+  'series.create',
+  'series.manage',
+  'series.contribute',
+  'notification.read',
+  'taskforce.manage',
+  'taskforce.participate',
+  'stats.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,6 +41,14 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 const MATERIAL: readonly Permission[] = ['media.read', 'media.preview'];
+/** Working on series others own too: reading, commenting, clues and places, sprint outcomes. */
+const WORKSPACE: readonly Permission[] = [
+  'series.read',
+  'series.contribute',
+  'notification.read',
+  'taskforce.participate',
+  'stats.read',
+];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   investigator: [
@@ -47,6 +63,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'lookup.hash',
     'agency.read',
     'token.manage',
+    ...WORKSPACE,
+    'series.create',
+    'series.manage',
   ],
   reviewer: [
     'case.read',
@@ -56,6 +75,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'lookup.hash',
     'agency.read',
     'token.manage',
+    ...WORKSPACE,
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [
@@ -66,6 +86,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'user.manage',
     'audit.read',
     'token.manage',
+    'notification.read',
+    'stats.read',
   ],
   central_admin: [
     'case.read',
@@ -75,6 +97,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'user.manage',
     'audit.read',
     'token.manage',
+    'stats.read',
   ],
   taskforce_coordinator: [
     'case.read',
@@ -83,6 +106,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'lookup.hash',
     'agency.read',
     'token.manage',
+    ...WORKSPACE,
+    'taskforce.manage',
   ],
   tip_moderator: ['agency.read'],
 };

@@ -5,10 +5,22 @@ import type { Queryable } from '#haven/platform/db/database.js';
  * agency when shared with the network, and to listed agencies when shared with selected ones.
  * `$agency` NULL means an unscoped actor (the system; see sharingScopeOf).
  */
-const CASE_VISIBLE = (caseAlias: string, agencyParam: string): string => `(
-  ${agencyParam}::uuid IS NULL OR ${caseAlias}.agency_id = ${agencyParam}::uuid OR ${caseAlias}.sharing = 'network'
-  OR (${caseAlias}.sharing = 'selected' AND EXISTS (
-        SELECT 1 FROM case_shares s WHERE s.case_id = ${caseAlias}.id AND s.agency_id = ${agencyParam}::uuid)))`;
+const SHARED_VISIBLE = (
+  alias: string,
+  agencyParam: string,
+  shares: { table: string; key: string },
+): string => `(
+  ${agencyParam}::uuid IS NULL OR ${alias}.agency_id = ${agencyParam}::uuid OR ${alias}.sharing = 'network'
+  OR (${alias}.sharing = 'selected' AND EXISTS (
+        SELECT 1 FROM ${shares.table} ${alias}_sh WHERE ${alias}_sh.${shares.key} = ${alias}.id
+          AND ${alias}_sh.agency_id = ${agencyParam}::uuid)))`;
+
+const CASE_VISIBLE = (caseAlias: string, agencyParam: string): string =>
+  SHARED_VISIBLE(caseAlias, agencyParam, { table: 'case_shares', key: 'case_id' });
+
+/** Series follow the same rule as cases, over their own owner, level and share list. */
+const SERIES_VISIBLE = (seriesAlias: string, agencyParam: string): string =>
+  SHARED_VISIBLE(seriesAlias, agencyParam, { table: 'series_shares', key: 'series_id' });
 
 export const visibilityRepository = {
   async caseVisible(db: Queryable, caseId: string, agencyId: string | null): Promise<boolean> {
@@ -78,4 +90,7 @@ export const visibilityRepository = {
 
   /** SQL condition (for other repositories' queries) that case alias `c` is visible to param `$n`. */
   caseVisibleSql: CASE_VISIBLE,
+
+  /** SQL condition that series alias `s` is visible to param `$n` (the same rule as cases). */
+  seriesVisibleSql: SERIES_VISIBLE,
 };

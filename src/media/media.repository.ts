@@ -2,6 +2,7 @@ import type { Queryable } from '#haven/platform/db/database.js';
 import { asBuffer } from '#haven/platform/db/bytes.js';
 import type {
   MediaDetail,
+  MediaFacts,
   Occurrence,
   MediaDraft,
   MediaFileDraft,
@@ -38,7 +39,48 @@ function analysisParams(draft: MediaDraft): unknown[] {
   ];
 }
 
+const finiteOrNull = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? value : null;
+
 export const mediaRepository = {
+  /** Facts about the given media, in no particular order (unknown ids are left out). */
+  async facts(db: Queryable, ids: readonly string[]): Promise<MediaFacts[]> {
+    if (ids.length === 0) {
+      return [];
+    }
+    const rows = await db.query<{
+      id: string;
+      sha256: Uint8Array;
+      size: string | number;
+      mime: string;
+      kind: MediaKind;
+      width: number | null;
+      height: number | null;
+      latitude: unknown;
+      longitude: unknown;
+    }>(
+      `SELECT id, sha256, size, mime, kind, width, height,
+              (metadata->'exif'->>'gpsLatitude')::double precision AS latitude,
+              (metadata->'exif'->>'gpsLongitude')::double precision AS longitude
+       FROM media WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows.map((row) => {
+      const latitude = finiteOrNull(row.latitude);
+      const longitude = finiteOrNull(row.longitude);
+      return {
+        id: row.id,
+        sha256: row.sha256,
+        size: Number(row.size),
+        mime: row.mime,
+        kind: row.kind,
+        width: row.width,
+        height: row.height,
+        gps: latitude === null || longitude === null ? null : { latitude, longitude },
+      };
+    });
+  },
+
   async detail(db: Queryable, id: string): Promise<MediaDetail | undefined> {
     const rows = await db.query<{
       id: string;

@@ -4,6 +4,7 @@ import { mediaRepository } from '#haven/media/media.repository.js';
 import type {
   MediaDetail,
   MediaDraft,
+  MediaFacts,
   MediaFileDraft,
   MediaRef,
   MediaSummary,
@@ -48,6 +49,8 @@ export const mediaService = {
 
   findBySha256: (db: Queryable, sha256: Uint8Array): Promise<MediaRef | undefined> =>
     mediaRepository.findBySha256(db, sha256),
+
+  facts: (db: Queryable, ids: readonly string[]): Promise<MediaFacts[]> => mediaRepository.facts(db, ids),
 
   summaries: (db: Queryable, ids: readonly string[], exceptIngestId?: string): Promise<MediaSummary[]> =>
     mediaRepository.summaries(db, ids, exceptIngestId),

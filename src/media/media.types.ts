@@ -70,3 +70,16 @@ export interface Occurrence {
   readonly modifiedAt: Date | null;
   readonly recordedAt: Date;
 }
+
+/** What other capabilities need to know about a medium (series lists, clue bounds, GPS). */
+export interface MediaFacts {
+  readonly id: string;
+  readonly sha256: Uint8Array;
+  readonly size: number;
+  readonly mime: string;
+  readonly kind: MediaKind;
+  readonly width: number | null;
+  readonly height: number | null;
+  /** EXIF GPS position recorded at ingest, when the image carried one. */
+  readonly gps: { readonly latitude: number; readonly longitude: number } | null;
+}

@@ -1,0 +1,463 @@
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '#haven/access/actor.js';
+import { accessService, sharingScopeOf } from '#haven/access/access.service.js';
+import { agencyService } from '#haven/accounts/agency.service.js';
+import { auditService } from '#haven/audit/audit.service.js';
+import { notificationService } from '#haven/leads/notification.service.js';
+import { mediaService } from '#haven/media/media.service.js';
+import type { MediaFacts } from '#haven/media/media.types.js';
+import type { Queryable } from '#haven/platform/db/database.js';
+import { havenError } from '#haven/platform/errors/haven-error.js';
+import { checkTransition, isBefore } from '#haven/series/series-status.js';
+import { seriesRepository, type SeriesChanges, type SeriesFilter } from '#haven/series/series.repository.js';
+import type {
+  AuditContext,
+  CountryConfidence,
+  SeriesEvent,
+  SeriesOfMedia,
+  SeriesRecord,
+  SeriesStatus,
+  Sharing,
+} from '#haven/series/series.types.js';
+
+const MAX_MEDIA_PER_CALL = 5000;
+
+/** A medium of a series as its viewers see it: hashes and shape always, the medium itself within case sharing. */
+export interface SeriesMedium extends MediaFacts {
+  readonly addedAt: Date;
+  readonly addedBy: string;
+  /** Whether the viewer may open the medium (it occurs in a case visible to them). */
+  readonly viewable: boolean;
+}
+
+function agencyOf(actor: Actor): string {
+  if (actor.agencyId === null) {
+    throw havenError('FORBIDDEN', { permission: 'series (no agency)' });
+  }
+  return actor.agencyId;
+}
+
+async function record(
+  tx: Queryable,
+  actor: Actor,
+  audit: AuditContext,
+  seriesId: string,
+  kind: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await seriesRepository.addEvent(tx, {
+    seriesId,
+    kind,
+    agencyId: actor.agencyId,
+    actorName: actor.name,
+    details,
+  });
+  await auditService.record(tx, {
+    actor,
+    action: `series.${kind}`,
+    outcome: 'ok',
+    objectType: 'series',
+    objectId: seriesId,
+    details,
+    ...audit,
+  });
+}
+
+/** The media the actor may put in a series: each must exist and be visible to them. */
+async function checkedMedia(db: Queryable, actor: Actor, mediaIds: readonly string[]): Promise<string[]> {
+  const ids = [...new Set(mediaIds)];
+  if (ids.length > MAX_MEDIA_PER_CALL) {
+    throw havenError('VALIDATION_FAILED', { issues: `mediaIds: at most ${MAX_MEDIA_PER_CALL} per call` });
+  }
+  const visible = await accessService.visibleMedia(db, actor, ids);
+  const missing = ids.filter((id) => !visible.has(id));
+  if (missing.length > 0) {
+    // The same words for a medium that does not exist and one the actor may not see.
+    throw havenError('VALIDATION_FAILED', { issues: `mediaIds: no medium ${missing[0]}` });
+  }
+  return ids;
+}
+
+export const seriesService = {
+  /** A new number of the given kind: <prefix><country>-<year>-<sequence>, unique across the system. */
+  async nextNumber(tx: Queryable, kind: 'series' | 'victim' | 'offender', agencyId: string): Promise<string> {
+    const agency = await agencyService.get(tx, agencyId);
+    if (!agency) {
+      throw havenError('FORBIDDEN', { permission: 'series (unknown agency)' });
+    }
+    const year = new Date().getUTCFullYear();
+    const sequence = await seriesRepository.nextNumber(tx, kind, agency.country, year);
+    const prefix = kind === 'series' ? '' : kind === 'victim' ? 'V-' : 'O-';
+    return `${prefix}${agency.country}-${year}-${String(sequence).padStart(5, '0')}`;
+  },
+
+  async create(
+    tx: Queryable,
+    actor: Actor,
+    request: {
+      title: string;
+      notes?: string | undefined;
+      mediaIds: readonly string[];
+      sharing?: Sharing | undefined;
+    },
+    audit: AuditContext,
+    origin: Record<string, unknown> = {},
+  ): Promise<SeriesRecord> {
+    const agencyId = agencyOf(actor);
+    const mediaIds = await checkedMedia(tx, actor, request.mediaIds);
+    const id = randomUUID();
+    const number = await seriesService.nextNumber(tx, 'series', agencyId);
+    await seriesRepository.insert(tx, {
+      id,
+      number,
+      title: request.title.trim(),
+      agencyId,
+      sharing: request.sharing === 'network' ? 'network' : 'agency',
+      notes: request.notes ?? '',
+      createdBy: actor.name,
+    });
+    await seriesRepository.addMedia(tx, id, mediaIds, actor.name);
+    await record(tx, actor, audit, id, 'create', { number, media: mediaIds.length, ...origin });
+    return (await seriesRepository.get(tx, id))!;
+  },
+
+  /** The series if the actor may see it; NOT_FOUND otherwise, exactly as for one that does not exist. */
+  async getVisible(db: Queryable, actor: Actor, id: string): Promise<SeriesRecord> {
+    const scope = sharingScopeOf(actor);
+    if (!(await seriesRepository.isVisible(db, id, accessService.seriesVisibleSql('s', '$2'), scope))) {
+      throw havenError('NOT_FOUND');
+    }
+    return (await seriesRepository.get(db, id))!;
+  },
+
+  /** For other capabilities (clues, places, comments, people, sprints): visible or NOT_FOUND. */
+  requireVisible: async (db: Queryable, actor: Actor, id: string): Promise<SeriesRecord> =>
+    seriesService.getVisible(db, actor, id),
+
+  /**
+   * A series the actor's agency owns, locked for the change: NOT_FOUND if invisible, FORBIDDEN if
+   * visible but owned elsewhere, CONFLICT if merged away.
+   */
+  async getOwned(tx: Queryable, actor: Actor, id: string): Promise<SeriesRecord> {
+    await seriesService.getVisible(tx, actor, id);
+    const found = (await seriesRepository.getForUpdate(tx, id))!;
+    if (actor.kind !== 'system' && found.agencyId !== actor.agencyId) {
+      throw havenError('FORBIDDEN', {
+        permission: 'series.manage (only the owning agency changes a series)',
+      });
+    }
+    if (found.mergedInto !== null) {
+      throw havenError('CONFLICT', {
+        reason: 'This series was merged into another one; change that one instead',
+      });
+    }
+    return found;
+  },
+
+  listVisible(db: Queryable, actor: Actor, filter: SeriesFilter): Promise<SeriesRecord[]> {
+    return seriesRepository.listWhere(
+      db,
+      accessService.seriesVisibleSql('s', '$1'),
+      sharingScopeOf(actor),
+      filter,
+    );
+  },
+
+  mediaCounts: (db: Queryable, ids: readonly string[]): Promise<Map<string, number>> =>
+    seriesRepository.mediaCounts(db, ids),
+
+  sharedWith: (db: Queryable, id: string): Promise<string[]> => seriesRepository.sharedWith(db, id),
+
+  events: (db: Queryable, id: string): Promise<SeriesEvent[]> => seriesRepository.events(db, id),
+
+  /** The series' media (call after getVisible). */
+  async media(db: Queryable, actor: Actor, id: string): Promise<SeriesMedium[]> {
+    const links = await seriesRepository.media(db, id);
+    const ids = links.map((link) => link.mediaId);
+    const [facts, viewable] = await Promise.all([
+      mediaService.facts(db, ids),
+      accessService.visibleMedia(db, actor, ids),
+    ]);
+    const byId = new Map(facts.map((fact) => [fact.id, fact]));
+    return links.map((link) => ({
+      ...byId.get(link.mediaId)!,
+      addedAt: link.addedAt,
+      addedBy: link.addedBy,
+      viewable: viewable.has(link.mediaId),
+    }));
+  },
+
+  async mediaIds(db: Queryable, id: string): Promise<string[]> {
+    return (await seriesRepository.media(db, id)).map((link) => link.mediaId);
+  },
+
+  async update(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    request: {
+      title?: string | undefined;
+      notes?: string | undefined;
+      offenderIdentified?: boolean | undefined;
+    },
+    audit: AuditContext,
+  ): Promise<SeriesRecord> {
+    const current = await seriesService.getOwned(tx, actor, id);
+    const changes: SeriesChanges = {
+      ...(request.title === undefined ? {} : { title: request.title.trim() }),
+      ...(request.notes === undefined ? {} : { notes: request.notes }),
+      ...(request.offenderIdentified === undefined ? {} : { offenderIdentified: request.offenderIdentified }),
+    };
+    await seriesRepository.update(tx, id, changes);
+    await record(tx, actor, audit, id, 'update', {
+      fields: Object.keys(changes),
+      ...(request.offenderIdentified !== undefined &&
+      request.offenderIdentified !== current.offenderIdentified
+        ? { offenderIdentified: request.offenderIdentified }
+        : {}),
+    });
+    return (await seriesRepository.get(tx, id))!;
+  },
+
+  async setStatus(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    request: { status: SeriesStatus; note?: string | undefined },
+    audit: AuditContext,
+  ): Promise<SeriesRecord> {
+    const current = await seriesService.getOwned(tx, actor, id);
+    checkTransition(current.status, request.status, request.note);
+    await seriesService.applyStatus(tx, actor, current, request.status, request.note ?? '', audit);
+    return (await seriesRepository.get(tx, id))!;
+  },
+
+  /**
+   * Moves a series to a status (rights checked by the caller) and tells the agencies concerned:
+   * the owner and those it is shared with, except the one acting.
+   */
+  async applyStatus(
+    tx: Queryable,
+    actor: Actor,
+    current: SeriesRecord,
+    status: SeriesStatus,
+    note: string,
+    audit: AuditContext,
+  ): Promise<void> {
+    const identified =
+      status === 'victim_identified'
+        ? current.victimIdentifiedAt === null
+          ? { victimIdentifiedAt: new Date(), victimIdentifiedBy: actor.agencyId ?? current.agencyId }
+          : {}
+        : current.status === 'victim_identified'
+          ? { victimIdentifiedAt: null, victimIdentifiedBy: null }
+          : {};
+    await seriesRepository.update(tx, current.id, { status, ...identified });
+    await record(tx, actor, audit, current.id, 'status', { from: current.status, to: status, note });
+    const agencies = await seriesRepository.interestedAgencies(tx, current.id);
+    await notificationService.notify(tx, {
+      agencyIds: agencies.filter((agency) => agency !== actor.agencyId),
+      kind: 'series_status',
+      seriesId: current.id,
+      message: `Series ${current.number} moved from ${current.status} to ${status}`,
+      details: { from: current.status, to: status, by: actor.name },
+    });
+  },
+
+  /** A taskforce disseminated the series: its status moves on unless it is further along already. */
+  async recordDissemination(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    details: { sprintId: string; country: string },
+    audit: AuditContext,
+  ): Promise<void> {
+    const current = (await seriesRepository.getForUpdate(tx, id))!;
+    if (isBefore(current.status, 'disseminated')) {
+      await seriesService.applyStatus(
+        tx,
+        actor,
+        current,
+        'disseminated',
+        `Disseminated to ${details.country} by sprint ${details.sprintId}`,
+        audit,
+      );
+    }
+  },
+
+  async addMedia(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    mediaIds: readonly string[],
+    audit: AuditContext,
+  ): Promise<string[]> {
+    await seriesService.getOwned(tx, actor, id);
+    const added = await seriesRepository.addMedia(
+      tx,
+      id,
+      await checkedMedia(tx, actor, mediaIds),
+      actor.name,
+    );
+    await record(tx, actor, audit, id, 'media.add', { media: added });
+    return added;
+  },
+
+  async removeMedia(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    mediaIds: readonly string[],
+    audit: AuditContext,
+  ): Promise<string[]> {
+    await seriesService.getOwned(tx, actor, id);
+    const removed = await seriesRepository.removeMedia(tx, id, [...new Set(mediaIds)]);
+    await record(tx, actor, audit, id, 'media.remove', { media: removed });
+    return removed;
+  },
+
+  /** Folds other series of the same agency into this one; they remain as history pointing here. */
+  async merge(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    sourceIds: readonly string[],
+    audit: AuditContext,
+  ): Promise<SeriesRecord> {
+    const target = await seriesService.getOwned(tx, actor, id);
+    const sources = [...new Set(sourceIds)];
+    if (sources.includes(id)) {
+      throw havenError('VALIDATION_FAILED', { issues: 'seriesIds: a series cannot be merged into itself' });
+    }
+    const merged: string[] = [];
+    for (const sourceId of sources) {
+      const source = await seriesService.getOwned(tx, actor, sourceId);
+      await seriesRepository.moveAll(tx, source.id, target.id);
+      await seriesRepository.update(tx, source.id, { mergedInto: target.id });
+      await record(tx, actor, audit, source.id, 'merged_into', { into: target.id, number: target.number });
+      merged.push(source.number);
+      if (source.victimIdentifiedAt !== null && target.victimIdentifiedAt === null) {
+        await seriesRepository.update(tx, target.id, {
+          victimIdentifiedAt: source.victimIdentifiedAt,
+          victimIdentifiedBy: source.victimIdentifiedBy,
+        });
+      }
+    }
+    await record(tx, actor, audit, target.id, 'merge', { from: sources, numbers: merged });
+    return (await seriesRepository.get(tx, id))!;
+  },
+
+  /** Moves some media (and the clues and places on them) into a new series of the same agency. */
+  async split(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    request: { mediaIds: readonly string[]; title: string },
+    audit: AuditContext,
+  ): Promise<SeriesRecord> {
+    const source = await seriesService.getOwned(tx, actor, id);
+    const held = new Set(await seriesService.mediaIds(tx, id));
+    const moving = [...new Set(request.mediaIds)];
+    const outside = moving.find((mediaId) => !held.has(mediaId));
+    if (outside !== undefined) {
+      throw havenError('VALIDATION_FAILED', { issues: `mediaIds: ${outside} is not in this series` });
+    }
+    if (moving.length === held.size) {
+      throw havenError('VALIDATION_FAILED', { issues: 'mediaIds: a split must leave media in the series' });
+    }
+    const created = await seriesService.create(tx, actor, { title: request.title, mediaIds: [] }, audit, {
+      splitFrom: source.id,
+    });
+    const shares = await seriesRepository.sharedWith(tx, id);
+    await seriesRepository.setSharing(tx, created.id, source.sharing, shares);
+    await seriesRepository.moveMedia(tx, id, created.id, moving);
+    await record(tx, actor, audit, id, 'split', { into: created.id, number: created.number, media: moving });
+    await record(tx, actor, audit, created.id, 'split_from', {
+      from: id,
+      number: source.number,
+      media: moving,
+    });
+    return (await seriesRepository.get(tx, created.id))!;
+  },
+
+  async setSharing(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    request: { sharing: Sharing; agencies: readonly string[] },
+    audit: AuditContext,
+  ): Promise<SeriesRecord> {
+    const current = await seriesService.getOwned(tx, actor, id);
+    if (request.sharing !== 'selected' && request.agencies.length > 0) {
+      throw havenError('VALIDATION_FAILED', { issues: 'agencies: only allowed with sharing "selected"' });
+    }
+    const agencies = [...new Set(request.agencies)].filter((agency) => agency !== current.agencyId);
+    for (const agency of agencies) {
+      if (!(await agencyService.get(tx, agency))) {
+        throw havenError('VALIDATION_FAILED', { issues: `agencies: no agency ${agency}` });
+      }
+    }
+    const before = await seriesRepository.sharedWith(tx, id);
+    await seriesRepository.setSharing(tx, id, request.sharing, agencies);
+    await record(tx, actor, audit, id, 'sharing.change', {
+      from: { sharing: current.sharing, agencies: before },
+      to: { sharing: request.sharing, agencies },
+    });
+    return (await seriesRepository.get(tx, id))!;
+  },
+
+  async setCountry(
+    tx: Queryable,
+    actor: Actor,
+    id: string,
+    request: { country: string | null; confidence: CountryConfidence | null; evidence: string | null },
+    audit: AuditContext,
+  ): Promise<SeriesRecord> {
+    await seriesService.getOwned(tx, actor, id);
+    await seriesRepository.update(tx, id, {
+      probableCountry: request.country,
+      countryConfidence: request.confidence,
+      countryEvidence: request.evidence,
+    });
+    await record(tx, actor, audit, id, 'country', { ...request });
+    return (await seriesRepository.get(tx, id))!;
+  },
+
+  /** A linked victim was identified: the series records it unless it knew already. */
+  async noteVictimIdentified(
+    tx: Queryable,
+    seriesIds: readonly string[],
+    agencyId: string,
+    at: Date,
+  ): Promise<void> {
+    for (const seriesId of seriesIds) {
+      const current = await seriesRepository.getForUpdate(tx, seriesId);
+      if (current && current.victimIdentifiedAt === null) {
+        await seriesRepository.update(tx, seriesId, { victimIdentifiedAt: at, victimIdentifiedBy: agencyId });
+      }
+    }
+  },
+
+  interestedAgencies: (db: Queryable, id: string): Promise<string[]> =>
+    seriesRepository.interestedAgencies(db, id),
+
+  /** Every live series holding the media, whoever owns it (callers apply sharing before showing). */
+  ofMedia: (db: Queryable, mediaIds: readonly string[]): Promise<SeriesOfMedia[]> =>
+    seriesRepository.ofMedia(db, mediaIds),
+
+  /** Which of the media the actor may see (to offer them for a series). */
+  visibleMediaOf: (db: Queryable, actor: Actor, mediaIds: readonly string[]): Promise<Set<string>> =>
+    accessService.visibleMedia(db, actor, [...new Set(mediaIds)]),
+
+  /** Which of the series the actor may see. */
+  async visibleIds(db: Queryable, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const scope = sharingScopeOf(actor);
+    const visible = new Set<string>();
+    for (const id of new Set(ids)) {
+      if (await seriesRepository.isVisible(db, id, accessService.seriesVisibleSql('s', '$2'), scope)) {
+        visible.add(id);
+      }
+    }
+    return visible;
+  },
+};

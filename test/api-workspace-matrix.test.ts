@@ -1,0 +1,510 @@
+import { randomUUID } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ROLE_PERMISSIONS,
+  ROLES,
+  permissionsOf,
+  type Permission,
+  type Role,
+} from '#haven/access/permissions.js';
+import type { Agency } from '#haven/accounts/agency.types.js';
+import type { RouteSpec } from '#haven/http/route.js';
+import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
+import { apiParts } from '#haven/server/api-parts.js';
+import { apiServerForFile } from './support/api-server.js';
+import {
+  ApiClient,
+  bearer,
+  createToken,
+  expectStatus,
+  seedUser,
+  signedInClient,
+  type JsonObject,
+} from './support/api-client.js';
+import { pictureJpeg } from './support/images.js';
+import {
+  agencyWithMember,
+  createSeries,
+  shareSeries,
+  unique,
+  uploadCase,
+  type Member,
+  type Uploaded,
+} from './support/workspace.js';
+
+/**
+ * The workspace's access policy as a matrix, like test/api-access-matrix.test.ts: every caller
+ * (each role by session and by API token, and nobody) x every workspace route x the object's owner
+ * (our agency, an agency sharing its series with us, a foreign one). Expected outcomes come from
+ * permissions.ts and the route's declared permission plus one rule per probe, never typed per cell;
+ * a workspace route without a probe fails the test.
+ */
+
+const server = apiServerForFile();
+
+type Scope = 'own' | 'shared' | 'foreign';
+const SCOPES: readonly Scope[] = ['own', 'shared', 'foreign'];
+const WORKSPACE_TAGS = new Set([
+  'series',
+  'people',
+  'clues',
+  'locations',
+  'leads',
+  'notifications',
+  'taskforce',
+  'stats',
+]);
+
+/**
+ * - open: no object (lists, creation in one's own agency);
+ * - read: visible within sharing (own, shared); foreign NOT_FOUND;
+ * - owner: only the owning agency changes it: shared FORBIDDEN, foreign NOT_FOUND;
+ * - mine: the caller's agency's own objects (notifications): others NOT_FOUND.
+ */
+type Rule = 'open' | 'read' | 'owner' | 'mine';
+
+interface Caller {
+  readonly label: string;
+  readonly role: Role | null;
+  readonly via: 'session' | 'token' | 'anonymous';
+  readonly client: ApiClient;
+  readonly permissions: ReadonlySet<Permission>;
+}
+
+interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly text: string;
+}
+
+interface Probe {
+  readonly route: string;
+  readonly rule: Rule;
+  readonly target?: (scope: Scope) => Promise<string>;
+  readonly call: (caller: Caller, id: string) => Promise<Reply>;
+  readonly verify?: (body: JsonObject, scope: Scope | null) => void;
+}
+
+interface ScopeWorld {
+  readonly owner: Member;
+  readonly material: Uploaded;
+  readonly series: string;
+  readonly victim: string;
+  readonly offender: string;
+}
+
+interface World {
+  readonly url: string;
+  readonly agencies: Readonly<Record<Scope, Agency>>;
+  readonly scopes: Readonly<Record<Scope, ScopeWorld>>;
+  readonly callers: readonly Caller[];
+  readonly routes: ReadonlyMap<string, RouteSpec>;
+}
+
+let world: World;
+
+const firstMedia = (scope: Scope): string => [...world.scopes[scope].material.media.values()][0]!;
+const ids = (list: unknown): string[] => (list as { id: string }[]).map((item) => item.id);
+/** Targets made of two ids; a random id (the not-found check) stands for both. */
+const parts = (target: string): [string, string] => {
+  const [first, second] = target.split('|');
+  return [first!, second ?? randomUUID()];
+};
+
+/** A fresh series of the scope's agency (shared with us for 'shared'), holding its first medium. */
+async function freshSeries(scope: Scope, media: readonly string[] = [firstMedia(scope)]): Promise<string> {
+  const { owner } = world.scopes[scope];
+  const series = await createSeries(owner.client, media);
+  if (scope === 'shared') {
+    await shareSeries(owner.client, series.id, [world.agencies.own.id]);
+  }
+  return series.id;
+}
+
+async function freshPerson(scope: Scope, kind: 'victims' | 'offenders', seriesId?: string): Promise<string> {
+  const { owner, series } = world.scopes[scope];
+  return expectStatus(await owner.client.post(`/${kind}`, { seriesIds: [seriesId ?? series] }), 201).body
+    .id as string;
+}
+
+const peopleProbes = (kind: 'victims' | 'offenders'): Probe[] => [
+  {
+    route: `GET /${kind}`,
+    rule: 'open',
+    call: (caller) => caller.client.get(`/${kind}`),
+    verify: (body) => {
+      const listed = ids(body[kind]);
+      expect(listed).toContain(kind === 'victims' ? world.scopes.own.victim : world.scopes.own.offender);
+      expect(listed).toContain(
+        kind === 'victims' ? world.scopes.shared.victim : world.scopes.shared.offender,
+      );
+      expect(listed).not.toContain(
+        kind === 'victims' ? world.scopes.foreign.victim : world.scopes.foreign.offender,
+      );
+    },
+  },
+  {
+    route: `POST /${kind}`,
+    rule: 'open',
+    call: (caller) => caller.client.post(`/${kind}`, { notes: 'matrix' }),
+  },
+  {
+    route: `GET /${kind}/:id`,
+    rule: 'read',
+    target: (scope) =>
+      Promise.resolve(kind === 'victims' ? world.scopes[scope].victim : world.scopes[scope].offender),
+    call: (caller, id) => caller.client.get(`/${kind}/${id}`),
+  },
+  {
+    route: `PATCH /${kind}/:id`,
+    rule: 'owner',
+    target: (scope) =>
+      Promise.resolve(kind === 'victims' ? world.scopes[scope].victim : world.scopes[scope].offender),
+    call: (caller, id) => caller.client.patch(`/${kind}/${id}`, { notes: `matrix ${unique()}` }),
+  },
+  {
+    route: `PUT /series/:id/${kind}/:personId`,
+    rule: 'owner',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) =>
+      caller.client.put(
+        `/series/${id}/${kind}/${kind === 'victims' ? world.scopes.own.victim : world.scopes.own.offender}`,
+      ),
+  },
+  {
+    route: `DELETE /series/:id/${kind}/:personId`,
+    rule: 'owner',
+    target: async (scope) => {
+      const series = await freshSeries(scope);
+      return `${series}|${await freshPerson(scope, kind, series)}`;
+    },
+    call: (caller, target) => {
+      const [series, person] = parts(target);
+      return caller.client.delete(`/series/${series}/${kind}/${person}`);
+    },
+  },
+];
+
+const PROBES: readonly Probe[] = [
+  {
+    route: 'GET /series',
+    rule: 'open',
+    call: (caller) => caller.client.get('/series'),
+    verify: (body) => {
+      const listed = ids(body.series);
+      expect(listed).toContain(world.scopes.own.series);
+      expect(listed).toContain(world.scopes.shared.series);
+      expect(listed).not.toContain(world.scopes.foreign.series);
+    },
+  },
+  {
+    route: 'POST /series',
+    rule: 'open',
+    call: (caller) => caller.client.post('/series', { title: 'Matrix', mediaIds: [firstMedia('own')] }),
+    verify: (body) => {
+      expect(body).toMatchObject({ agencyId: world.agencies.own.id, own: true });
+    },
+  },
+  {
+    route: 'POST /series/from-ingest',
+    rule: 'open',
+    call: (caller) =>
+      caller.client.post('/series/from-ingest', {
+        title: 'Matrix',
+        ingestId: world.scopes.own.material.ingestId,
+      }),
+  },
+  {
+    route: 'GET /series/:id',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}`),
+    verify: (body, scope) => {
+      expect(body).toMatchObject({ id: world.scopes[scope!].series, own: scope === 'own' });
+    },
+  },
+  {
+    route: 'PATCH /series/:id',
+    rule: 'owner',
+    target: (scope) => freshSeries(scope),
+    call: (caller, id) => caller.client.patch(`/series/${id}`, { title: 'Renamed' }),
+  },
+  {
+    route: 'POST /series/:id/status',
+    rule: 'owner',
+    target: (scope) => freshSeries(scope),
+    call: (caller, id) => caller.client.post(`/series/${id}/status`, { status: 'compared' }),
+  },
+  {
+    route: 'POST /series/:id/media',
+    rule: 'owner',
+    target: (scope) => freshSeries(scope),
+    call: (caller, id) => caller.client.post(`/series/${id}/media`, { mediaIds: [firstMedia('own')] }),
+  },
+  {
+    route: 'POST /series/:id/media/remove',
+    rule: 'owner',
+    target: async (scope) => `${await freshSeries(scope)}|${firstMedia(scope)}`,
+    call: (caller, target) => {
+      const [series, media] = parts(target);
+      return caller.client.post(`/series/${series}/media/remove`, { mediaIds: [media] });
+    },
+  },
+  {
+    route: 'POST /series/:id/merge',
+    rule: 'owner',
+    target: async (scope) => `${await freshSeries(scope)}|${await freshSeries('own')}`,
+    call: (caller, target) => {
+      const [series, source] = parts(target);
+      return caller.client.post(`/series/${series}/merge`, { seriesIds: [source] });
+    },
+  },
+  {
+    route: 'POST /series/:id/split',
+    rule: 'owner',
+    target: async (scope) => {
+      const media = [...world.scopes[scope].material.media.values()];
+      return `${await freshSeries(scope, media)}|${media[1]!}`;
+    },
+    call: (caller, target) => {
+      const [series, media] = parts(target);
+      return caller.client.post(`/series/${series}/split`, { mediaIds: [media], title: 'Split' });
+    },
+  },
+  {
+    route: 'PUT /series/:id/sharing',
+    rule: 'owner',
+    target: (scope) => freshSeries(scope),
+    call: (caller, id) => caller.client.put(`/series/${id}/sharing`, { sharing: 'network' }),
+  },
+  {
+    route: 'PUT /series/:id/country',
+    rule: 'owner',
+    target: (scope) => freshSeries(scope),
+    call: (caller, id) => caller.client.put(`/series/${id}/country`, { country: 'FR', confidence: 'low' }),
+  },
+  ...peopleProbes('victims'),
+  ...peopleProbes('offenders'),
+  {
+    route: 'POST /victims/:id/identification',
+    rule: 'read',
+    target: (scope) => freshPerson(scope, 'victims'),
+    call: (caller, id) => caller.client.post(`/victims/${id}/identification`, {}),
+  },
+  {
+    route: 'GET /series/:id/clues',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}/clues`),
+  },
+  {
+    route: 'POST /series/:id/clues',
+    rule: 'read',
+    target: (scope) => Promise.resolve(`${world.scopes[scope].series}|${firstMedia(scope)}`),
+    call: (caller, target) => {
+      const [series, media] = parts(target);
+      return caller.client.post(`/series/${series}/clues`, {
+        mediaId: media,
+        kind: 'object',
+        rect: { x: 0, y: 0, width: 10, height: 10 },
+      });
+    },
+  },
+  {
+    route: 'DELETE /series/:id/clues/:clueId',
+    rule: 'owner',
+    target: async (scope) => {
+      const { owner, series } = world.scopes[scope];
+      const clue = expectStatus(
+        await owner.client.post(`/series/${series}/clues`, {
+          mediaId: firstMedia(scope),
+          kind: 'text',
+          rect: { x: 1, y: 1, width: 5, height: 5 },
+        }),
+        201,
+      ).body.id as string;
+      return `${series}|${clue}`;
+    },
+    call: (caller, target) => {
+      const [series, clue] = parts(target);
+      return caller.client.delete(`/series/${series}/clues/${clue}`);
+    },
+  },
+];
+
+// --- expected outcomes
+
+interface Outcome {
+  readonly status: number;
+  readonly code: ErrorCode | null;
+}
+const FORBIDDEN: Outcome = { status: 403, code: 'FORBIDDEN' };
+const NOT_FOUND: Outcome = { status: 404, code: 'NOT_FOUND' };
+
+function expected(probe: Probe, route: RouteSpec, caller: Caller, scope: Scope | null): Outcome {
+  const success = Math.min(
+    ...Object.keys(route.responses)
+      .map(Number)
+      .filter((status) => status >= 200 && status < 300),
+  );
+  const allowed: Outcome = { status: success, code: null };
+  if (caller.via === 'anonymous') {
+    return { status: 401, code: 'UNAUTHENTICATED' };
+  }
+  if (!('permission' in route.access) || !caller.permissions.has(route.access.permission)) {
+    return FORBIDDEN;
+  }
+  switch (probe.rule) {
+    case 'open':
+      return allowed;
+    case 'read':
+      return scope === 'foreign' ? NOT_FOUND : allowed;
+    case 'owner':
+      return scope === 'own' ? allowed : scope === 'shared' ? FORBIDDEN : NOT_FOUND;
+    case 'mine':
+      return scope === 'own' ? allowed : NOT_FOUND;
+  }
+}
+
+const errorOf = (reply: Reply): { code: unknown; message: unknown } => {
+  const error = (reply.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+  return { code: error?.code, message: error?.message };
+};
+
+async function checkCell(caller: Caller, probe: Probe, scope: Scope | null): Promise<string | null> {
+  const route = world.routes.get(probe.route);
+  const where = `${caller.label} x ${probe.route}${scope ? ` x ${scope}` : ''}`;
+  if (!route) {
+    return `${where}: no such route`;
+  }
+  const want = expected(probe, route, caller, scope);
+  const id = probe.target && scope ? await probe.target(scope) : '';
+  const sent = await probe.call(caller, id);
+  const got = errorOf(sent);
+  if (sent.status !== want.status || (want.code !== null && got.code !== want.code)) {
+    return `${where}: expected ${want.status} ${want.code ?? 'success'}, got ${sent.status} ${sent.text.slice(0, 300)}`;
+  }
+  if (want.code === 'NOT_FOUND') {
+    const missing = errorOf(await probe.call(caller, randomUUID()));
+    if (got.code !== missing.code || got.message !== missing.message) {
+      return `${where}: answers ${JSON.stringify(got)}, a missing id ${JSON.stringify(missing)}`;
+    }
+  }
+  if (want.code === null && probe.verify) {
+    try {
+      probe.verify((sent.body ?? {}) as JsonObject, scope);
+    } catch (error) {
+      return `${where}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return null;
+}
+
+const COLUMN_LABELS = [
+  ...ROLES.map((role) => `${role} (session)`),
+  ...ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('token.manage')).map(
+    (role) => `${role} (API token)`,
+  ),
+  'unauthenticated',
+];
+const CELLS_PER_CALLER = PROBES.reduce((sum, probe) => sum + (probe.target ? SCOPES.length : 1), 0);
+const checked = new Map<string, number>();
+
+describe(`workspace access matrix: ${PROBES.length} probes x ${COLUMN_LABELS.length} callers x own/shared/foreign`, () => {
+  beforeAll(async () => {
+    const { haven, url } = server();
+    const [own, shared, foreign] = await Promise.all([
+      agencyWithMember(haven, url, 'NL'),
+      agencyWithMember(haven, url, 'BE'),
+      agencyWithMember(haven, url, 'DE'),
+    ]);
+    const members: Record<Scope, Member> = { own: own, shared: shared, foreign: foreign };
+    const scopes = {} as Record<Scope, ScopeWorld>;
+    for (const [index, scope] of SCOPES.entries()) {
+      const owner = members[scope];
+      const material = await uploadCase(owner.client, [
+        { name: 'one.jpg', bytes: await pictureJpeg(9300 + index * 2) },
+        { name: 'two.jpg', bytes: await pictureJpeg(9301 + index * 2) },
+      ]);
+      const series = await createSeries(owner.client, [...material.media.values()]);
+      if (scope === 'shared') {
+        await shareSeries(owner.client, series.id, [own.agency.id]);
+      }
+      const person = async (kind: string): Promise<string> =>
+        expectStatus(await owner.client.post(`/${kind}`, { seriesIds: [series.id] }), 201).body.id as string;
+      scopes[scope] = {
+        owner,
+        material,
+        series: series.id,
+        victim: await person('victims'),
+        offender: await person('offenders'),
+      };
+    }
+    const callers: Caller[] = [];
+    for (const role of ROLES) {
+      const user = await seedUser(haven, { agencyId: own.agency.id, roles: [role] });
+      const session = await signedInClient(url, user);
+      const permissions = permissionsOf([role]);
+      callers.push({ label: `${role} (session)`, role, via: 'session', client: session, permissions });
+      if (ROLE_PERMISSIONS[role].includes('token.manage')) {
+        const token = await createToken(session, { scopes: ROLE_PERMISSIONS[role] });
+        callers.push({
+          label: `${role} (API token)`,
+          role,
+          via: 'token',
+          client: bearer(url, token),
+          permissions,
+        });
+      }
+    }
+    callers.push({
+      label: 'unauthenticated',
+      role: null,
+      via: 'anonymous',
+      client: new ApiClient(url),
+      permissions: new Set(),
+    });
+    world = {
+      url,
+      agencies: { own: own.agency, shared: shared.agency, foreign: foreign.agency },
+      scopes,
+      callers,
+      routes: new Map(apiParts(haven).routes.map((route) => [`${route.method} ${route.path}`, route])),
+    };
+  });
+
+  it('has a probe for every workspace route, each declaring a permission', () => {
+    const workspace = [...world.routes.entries()].filter(([, spec]) => WORKSPACE_TAGS.has(spec.tag));
+    const probed = new Set(PROBES.map((probe) => probe.route));
+    expect(workspace.map(([route]) => route).filter((route) => !probed.has(route))).toEqual([]);
+    expect([...probed].filter((route) => !world.routes.has(route))).toEqual([]);
+    expect(workspace.filter(([, spec]) => !('permission' in spec.access)).map(([route]) => route)).toEqual(
+      [],
+    );
+  });
+
+  for (const label of COLUMN_LABELS) {
+    it.concurrent(`${label}: ${CELLS_PER_CALLER} cells`, async () => {
+      const caller = world.callers.find((c) => c.label === label)!;
+      const problems: string[] = [];
+      let cells = 0;
+      for (const probe of PROBES) {
+        for (const scope of probe.target ? SCOPES : [null]) {
+          const problem = await checkCell(caller, probe, scope);
+          cells += 1;
+          if (problem) {
+            problems.push(problem);
+          }
+        }
+      }
+      checked.set(label, cells);
+      expect(problems).toEqual([]);
+    });
+  }
+
+  it('checked every cell', () => {
+    expect([...checked.values()].reduce((sum, cells) => sum + cells, 0)).toBe(
+      CELLS_PER_CALLER * COLUMN_LABELS.length,
+    );
+  });
+});
