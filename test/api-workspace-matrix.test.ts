@@ -127,6 +127,21 @@ async function freshPerson(scope: Scope, kind: 'victims' | 'offenders', seriesId
     .id as string;
 }
 
+/** A notification for the scope's agency: another agency comments on its network-shared series. */
+async function freshNotification(scope: Scope): Promise<string> {
+  const { owner } = world.scopes[scope];
+  const series = await createSeries(owner.client, [firstMedia(scope)], { sharing: 'network' });
+  const commenter = world.scopes[scope === 'own' ? 'shared' : 'own'].owner;
+  expectStatus(await commenter.client.post(`/series/${series.id}/comments`, { body: 'news' }), 201);
+  const listed = expectStatus(
+    await owner.client.get<{ notifications: { id: string; seriesId: string }[] }>(
+      '/notifications?unread=true',
+    ),
+    200,
+  ).body.notifications;
+  return listed.find((n) => n.seriesId === series.id)!.id;
+}
+
 const peopleProbes = (kind: 'victims' | 'offenders'): Probe[] => [
   {
     route: `GET /${kind}`,
@@ -329,6 +344,68 @@ const PROBES: readonly Probe[] = [
       const [series, clue] = parts(target);
       return caller.client.delete(`/series/${series}/clues/${clue}`);
     },
+  },
+  {
+    route: 'GET /series/:id/locations',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}/locations`),
+  },
+  {
+    route: 'POST /series/:id/places',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) =>
+      caller.client.post(`/series/${id}/places`, { description: 'Matrix', latitude: 52.37, longitude: 4.89 }),
+  },
+  {
+    route: 'DELETE /series/:id/places/:placeId',
+    rule: 'owner',
+    target: async (scope) => {
+      const { owner, series } = world.scopes[scope];
+      const place = expectStatus(
+        await owner.client.post(`/series/${series}/places`, { description: 'x' }),
+        201,
+      ).body.id as string;
+      return `${series}|${place}`;
+    },
+    call: (caller, target) => {
+      const [series, place] = parts(target);
+      return caller.client.delete(`/series/${series}/places/${place}`);
+    },
+  },
+  {
+    route: 'GET /series/:id/comments',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}/comments`),
+  },
+  {
+    route: 'POST /series/:id/comments',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.post(`/series/${id}/comments`, { body: 'Matrix comment' }),
+  },
+  {
+    route: 'GET /notifications',
+    rule: 'open',
+    call: (caller) => caller.client.get('/notifications'),
+    verify: (body) => {
+      const listed = body.notifications as { seriesId: string | null }[];
+      const foreign = new Set([world.scopes.shared.series, world.scopes.foreign.series]);
+      expect(listed.filter((n) => n.seriesId !== null && foreign.has(n.seriesId))).toEqual([]);
+    },
+  },
+  {
+    route: 'POST /notifications/:id/read',
+    rule: 'mine',
+    target: (scope) => freshNotification(scope),
+    call: (caller, id) => caller.client.post(`/notifications/${id}/read`),
+  },
+  {
+    route: 'POST /notifications/read-all',
+    rule: 'open',
+    call: (caller) => caller.client.post('/notifications/read-all'),
   },
 ];
 

@@ -3,6 +3,7 @@ import { ingestRepository } from '#haven/ingest/ingest.repository.js';
 import type { AnalysedContent, PipelineHandler, Problem } from '#haven/ingest/pipeline/content-pipeline.js';
 import { probeOf, signalValuesOf } from '#haven/ingest/pipeline/probe.js';
 import type { ContentSource } from '#haven/ingest/pipeline/content-source.js';
+import { matchNotifier } from '#haven/leads/match-notifier.service.js';
 import { mediaService } from '#haven/media/media.service.js';
 import type { MediaDraft } from '#haven/media/media.types.js';
 import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
@@ -70,6 +71,11 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
         mime: content.sniff.mime,
         kind: content.sniff.kind,
         matches: result.matches,
+      });
+      await matchNotifier.onMatches(tx, {
+        agencyId: this.#case.agencyId,
+        ingestId: this.#ingestId,
+        matchedMediaIds: result.matches.map((match) => match.mediaId),
       });
       return { itemId, added };
     });

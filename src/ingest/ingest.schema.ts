@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SeriesFactSchema } from '#haven/series/series.schema.js';
 
 export const IngestBody = z
   .object({
@@ -47,6 +48,7 @@ const ShownMatch = z
       transform: z.string().nullable(),
       kind: z.string(),
       cases: z.array(z.string()),
+      series: z.array(SeriesFactSchema).meta({ description: 'Series holding the medium' }),
     }),
     z.object({
       restricted: z.literal(true),
@@ -55,6 +57,9 @@ const ShownMatch = z
       transform: z.string().nullable(),
       kind: z.string(),
       holders: z.array(z.object({ agency: z.string(), country: z.string(), contact: z.string().nullable() })),
+      series: z
+        .array(SeriesFactSchema)
+        .meta({ description: 'Series holding the medium (restricted unless shared)' }),
     }),
   ])
   .meta({

@@ -2,6 +2,8 @@ import type { Actor } from '#haven/access/actor.js';
 import { accessService } from '#haven/access/access.service.js';
 import type { TriageMatch } from '#haven/matching/triage.types.js';
 import type { Queryable } from '#haven/platform/db/database.js';
+import { seriesService } from '#haven/series/series.service.js';
+import type { SeriesFact } from '#haven/series/series.types.js';
 
 /**
  * A match the caller may not see in detail: that it exists, how close it is and who holds it (so
@@ -19,9 +21,11 @@ export interface RestrictedMatch {
     readonly country: string;
     readonly contact: string | null;
   }[];
+  readonly series: readonly SeriesFact[];
 }
 
-export type ShownMatch = (TriageMatch & { readonly restricted: false }) | RestrictedMatch;
+export type ShownMatch =
+  (TriageMatch & { readonly restricted: false; readonly series: readonly SeriesFact[] }) | RestrictedMatch;
 
 /** Applies sharing levels to matches: details within them, existence always. */
 export async function matchesFor(
@@ -32,13 +36,21 @@ export async function matchesFor(
   const ids = [...new Set(matches.map((match) => match.mediaId))];
   const visible = await accessService.visibleMedia(db, actor, ids);
   const hidden = ids.filter((id) => !visible.has(id));
-  const [references, holders] = await Promise.all([
+  const [references, holders, series] = await Promise.all([
     accessService.visibleCaseReferences(db, actor, [...visible]),
     accessService.holders(db, hidden),
+    // Series are shown by their own sharing, whatever the case's: a restricted match still says
+    // whether its series' victim is identified, and whom to ask.
+    seriesService.factsForMedia(db, actor, ids),
   ]);
   return matches.map((match): ShownMatch => {
     if (visible.has(match.mediaId)) {
-      return { ...match, cases: references.get(match.mediaId) ?? [], restricted: false };
+      return {
+        ...match,
+        cases: references.get(match.mediaId) ?? [],
+        restricted: false,
+        series: series.get(match.mediaId) ?? [],
+      };
     }
     return {
       restricted: true,
@@ -51,6 +63,7 @@ export async function matchesFor(
         country: holder.country,
         contact: holder.contact,
       })),
+      series: series.get(match.mediaId) ?? [],
     };
   });
 }

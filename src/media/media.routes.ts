@@ -5,7 +5,10 @@ import { auditService } from '#haven/audit/audit.service.js';
 import { ERROR_RESPONSES } from '#haven/http/http-schemas.js';
 import { defineRoute, type RouteContext, type RouteSpec } from '#haven/http/route.js';
 import { signalValuesService } from '#haven/matching/signal-values.service.js';
+import { countryOfPoint } from '#haven/locations/country-of-point.js';
 import { mediaService } from '#haven/media/media.service.js';
+import { SeriesFactSchema } from '#haven/series/series.schema.js';
+import { seriesService } from '#haven/series/series.service.js';
 import type { Database } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
 import type { BlobStore, ByteRange } from '#haven/platform/evidence/blob-store.js';
@@ -50,6 +53,15 @@ const MediaBody = z
       }),
     ),
     firstRecordedAt: z.iso.datetime(),
+    gps: z
+      .object({
+        latitude: z.number(),
+        longitude: z.number(),
+        country: z.object({ code: z.string().nullable(), name: z.string().nullable() }),
+      })
+      .nullable()
+      .meta({ description: 'EXIF GPS position with the country it lies in (offline borders)' }),
+    series: z.array(SeriesFactSchema).meta({ description: 'Series holding the medium' }),
   })
   .meta({ id: 'Media' });
 
@@ -96,10 +108,13 @@ export function mediaRoutes(deps: MediaRouteDeps): RouteSpec[] {
       async handler(context) {
         const { actor, params } = context;
         const detail = await mediaService.visibleDetail(db, actor, params.id);
-        const [values, occurrences] = await Promise.all([
+        const [values, occurrences, facts, series] = await Promise.all([
           signalValuesService.valuesOf(db, detail.id),
           mediaService.visibleOccurrences(db, actor, detail.id),
+          mediaService.facts(db, [detail.id]),
+          seriesService.factsForMedia(db, actor, [detail.id]),
         ]);
+        const gps = facts[0]?.gps ?? null;
         await recordView(context, 'media.read');
         return {
           body: {
@@ -126,6 +141,8 @@ export function mediaRoutes(deps: MediaRouteDeps): RouteSpec[] {
               recordedAt: occurrence.recordedAt.toISOString(),
             })),
             firstRecordedAt: detail.createdAt.toISOString(),
+            gps: gps && { ...gps, country: countryOfPoint(gps.latitude, gps.longitude) },
+            series: series.get(detail.id) ?? [],
           },
         };
       },

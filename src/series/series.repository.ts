@@ -144,6 +144,20 @@ export const seriesRepository = {
     return rows.length > 0;
   },
 
+  /** The ids among `ids` whose condition (SQL over alias s; agency in $2) holds. */
+  async visibleAmong(
+    db: Queryable,
+    ids: readonly string[],
+    condition: string,
+    agencyId: string | null,
+  ): Promise<string[]> {
+    const rows = await db.query<{ id: string }>(
+      `SELECT s.id FROM series s WHERE s.id = ANY($1::uuid[]) AND ${condition}`,
+      [ids, agencyId],
+    );
+    return rows.map((row) => row.id);
+  },
+
   /** Series whose visibility condition (SQL over alias s, agency in $1) holds, newest first. */
   async listWhere(
     db: Queryable,

@@ -199,3 +199,32 @@ export const SeriesListQuery = z
     includeMerged: QueryBoolean.optional(),
   })
   .strict();
+
+const IdentifiedFactSchema = z
+  .object({ agency: z.string(), country: z.string(), at: z.iso.date(), note: z.string() })
+  .nullable()
+  .meta({ description: 'Set when the victim is identified: by which agency and on which date' });
+
+/** A series holding a matched medium, as the caller may learn of it. */
+export const SeriesFactSchema = z
+  .union([
+    z.object({
+      restricted: z.literal(false),
+      id: z.uuid(),
+      number: z.string(),
+      title: z.string(),
+      status: SeriesStatusSchema,
+      identified: IdentifiedFactSchema,
+    }),
+    z.object({
+      restricted: z.literal(true),
+      status: SeriesStatusSchema,
+      identified: IdentifiedFactSchema,
+      ask: z.object({ agency: z.string(), country: z.string(), contact: z.string().nullable() }),
+    }),
+  ])
+  .meta({
+    id: 'SeriesFact',
+    description:
+      'A series holding the medium. Outside your sharing level: only its status, identification and whom to ask.',
+  });

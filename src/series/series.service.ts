@@ -14,6 +14,7 @@ import type {
   AuditContext,
   CountryConfidence,
   SeriesEvent,
+  SeriesFact,
   SeriesOfMedia,
   SeriesRecord,
   SeriesStatus,
@@ -445,19 +446,71 @@ export const seriesService = {
   ofMedia: (db: Queryable, mediaIds: readonly string[]): Promise<SeriesOfMedia[]> =>
     seriesRepository.ofMedia(db, mediaIds),
 
+  /** For each medium, the series holding it as the actor may learn of them (see SeriesFact). */
+  async factsForMedia(
+    db: Queryable,
+    actor: Actor,
+    mediaIds: readonly string[],
+  ): Promise<Map<string, SeriesFact[]>> {
+    const rows = await seriesRepository.ofMedia(db, [...new Set(mediaIds)]);
+    const visible = await seriesService.visibleIds(
+      db,
+      actor,
+      rows.map((row) => row.series.id),
+    );
+    const facts = new Map<string, SeriesFact[]>();
+    for (const row of rows) {
+      const { series } = row;
+      const at = series.victimIdentifiedAt?.toISOString().slice(0, 10);
+      const identified =
+        row.identifiedBy && at
+          ? {
+              agency: row.identifiedBy.name,
+              country: row.identifiedBy.country,
+              at,
+              note: `Already identified by ${row.identifiedBy.name} on ${at}`,
+            }
+          : null;
+      const fact: SeriesFact = visible.has(series.id)
+        ? {
+            restricted: false,
+            id: series.id,
+            number: series.number,
+            title: series.title,
+            status: series.status,
+            identified,
+          }
+        : {
+            restricted: true,
+            status: series.status,
+            identified,
+            ask: { agency: row.owner.name, country: row.owner.country, contact: row.owner.contact },
+          };
+      facts.set(row.mediaId, [...(facts.get(row.mediaId) ?? []), fact]);
+    }
+    return facts;
+  },
+
+  /** Whether an agency may see the series (mentions and sprint assignments name only those). */
+  agencyCanSee: (db: Queryable, id: string, agencyId: string): Promise<boolean> =>
+    seriesRepository.isVisible(db, id, accessService.seriesVisibleSql('s', '$2'), agencyId),
+
   /** Which of the media the actor may see (to offer them for a series). */
   visibleMediaOf: (db: Queryable, actor: Actor, mediaIds: readonly string[]): Promise<Set<string>> =>
     accessService.visibleMedia(db, actor, [...new Set(mediaIds)]),
 
   /** Which of the series the actor may see. */
   async visibleIds(db: Queryable, actor: Actor, ids: readonly string[]): Promise<Set<string>> {
-    const scope = sharingScopeOf(actor);
-    const visible = new Set<string>();
-    for (const id of new Set(ids)) {
-      if (await seriesRepository.isVisible(db, id, accessService.seriesVisibleSql('s', '$2'), scope)) {
-        visible.add(id);
-      }
+    if (ids.length === 0) {
+      return new Set();
     }
-    return visible;
+    return new Set(
+      await seriesRepository.visibleAmong(
+        db,
+        [...new Set(ids)],
+        accessService.seriesVisibleSql('s', '$2'),
+        sharingScopeOf(actor),
+      ),
+    );
   },
 };

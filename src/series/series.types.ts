@@ -66,3 +66,32 @@ export interface AuditContext {
   readonly requestId: string;
   readonly clientIp: string;
 }
+
+/**
+ * What a match says about a series holding the matched medium. Within sharing: which series. Outside
+ * it: only that one exists, its status, whether (and by whom, when) the victim was identified, and
+ * whom to ask.
+ */
+export type SeriesFact =
+  | {
+      readonly restricted: false;
+      readonly id: string;
+      readonly number: string;
+      readonly title: string;
+      readonly status: SeriesStatus;
+      readonly identified: IdentifiedFact | null;
+    }
+  | {
+      readonly restricted: true;
+      readonly status: SeriesStatus;
+      readonly identified: IdentifiedFact | null;
+      readonly ask: { readonly agency: string; readonly country: string; readonly contact: string | null };
+    };
+
+export interface IdentifiedFact {
+  readonly agency: string;
+  readonly country: string;
+  readonly at: string;
+  /** Ready to show: "Already identified by <agency> on <date>". */
+  readonly note: string;
+}

@@ -10,6 +10,8 @@ import type { RouteSpec } from '#haven/http/route.js';
 import { seriesRoutes } from '#haven/series/series.routes.js';
 import { peopleRoutes } from '#haven/people/people.routes.js';
 import { clueRoutes } from '#haven/clues/clue.routes.js';
+import { locationRoutes } from '#haven/locations/location.routes.js';
+import { leadsRoutes } from '#haven/leads/leads.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -32,6 +34,8 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...seriesRoutes({ db, ingests: haven.ingests }),
       ...peopleRoutes({ db }),
       ...clueRoutes({ db }),
+      ...locationRoutes({ db }),
+      ...leadsRoutes({ db }),
     ],
   };
 }

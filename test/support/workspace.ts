@@ -1,10 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { Role } from '#haven/access/permissions.js';
 import type { Agency } from '#haven/accounts/agency.types.js';
 import type { Haven } from '#haven/app/haven.js';
 import { expectStatus, seedAgency, seedUser, signedInClient, type ApiClient } from './api-client.js';
 import { uploadFiles, waitForIngest, type UploadFile } from './api-upload.js';
+import { pictureJpeg } from './images.js';
+import { tempDir } from './temp-dir.js';
 
 /** Helpers for the investigators' workspace tests: members, material uploaded over HTTP, series. */
 
@@ -101,4 +106,21 @@ export async function createSeries(
 
 export async function shareSeries(owner: ApiClient, id: string, agencies: readonly string[]): Promise<void> {
   expectStatus(await owner.put(`/series/${id}/sharing`, { sharing: 'selected', agencies }), 200);
+}
+
+/** A generated JPEG carrying an EXIF GPS position (written by exiftool, as a camera would). */
+export async function pictureWithGps(seed: number, latitude: number, longitude: number): Promise<Buffer> {
+  const dir = tempDir('haven-gps-');
+  const file = path.join(dir, 'gps.jpg');
+  writeFileSync(file, await pictureJpeg(seed));
+  execFileSync('exiftool', [
+    '-q',
+    `-GPSLatitude=${Math.abs(latitude)}`,
+    `-GPSLatitudeRef=${latitude >= 0 ? 'N' : 'S'}`,
+    `-GPSLongitude=${Math.abs(longitude)}`,
+    `-GPSLongitudeRef=${longitude >= 0 ? 'E' : 'W'}`,
+    '-overwrite_original',
+    file,
+  ]);
+  return readFileSync(file);
 }
