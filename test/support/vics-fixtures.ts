@@ -65,7 +65,11 @@ export function desktopMedia(id: number, seed: string, category: number | null):
   };
 }
 
-export function casesFile(context: string, media: readonly Record<string, unknown>[], contextKey = '@odata.context'): string {
+export function casesFile(
+  context: string,
+  media: readonly Record<string, unknown>[],
+  contextKey = '@odata.context',
+): string {
   return JSON.stringify(
     {
       [contextKey]: context,
@@ -89,19 +93,29 @@ export function casesFile(context: string, media: readonly Record<string, unknow
 }
 
 /** A national portal hash set: `value` holds media directly, hashes only. */
-export function mediaFile(context: string, media: readonly Record<string, unknown>[], contextKey = '@odata.context'): string {
+export function mediaFile(
+  context: string,
+  media: readonly Record<string, unknown>[],
+  contextKey = '@odata.context',
+): string {
   return JSON.stringify({ [contextKey]: context, value: media });
 }
 
-export function portalMedia(id: number | string, seed: string, category: number | string | null): Record<string, unknown> {
+export function portalMedia(
+  id: number | string,
+  seed: string,
+  category: number | string | null,
+): Record<string, unknown> {
   const h = hashesOf(seed);
   return { MediaID: id, Category: category, MD5: h.md5, SHA1: h.sha1, IsPrecategorized: true };
 }
 
 /** Splits text into small pieces so that every token boundary is exercised. */
-export async function* inPieces(text: string, size = 7): AsyncGenerator<Uint8Array> {
-  const bytes = Buffer.from(text, 'utf8');
+export async function* inPieces(text: string | Buffer, size = 7): AsyncGenerator<Uint8Array> {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   for (let i = 0; i < bytes.length; i += size) {
+    // A real stream hands over chunks asynchronously; so does this one.
+    await Promise.resolve();
     yield bytes.subarray(i, i + size);
   }
 }

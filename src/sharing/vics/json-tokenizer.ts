@@ -134,7 +134,7 @@ export class JsonTokenizer {
       const at = base + i;
       switch (this.#expect) {
         case Expect.Done:
-          this.#fail('unexpected text after the end of the document', at);
+          return this.#fail('unexpected text after the end of the document', at);
         case Expect.Colon:
           if (c !== 0x3a) {
             this.#fail(`expected ':' but found ${describe(text, i)}`, at);
@@ -331,7 +331,13 @@ export class JsonTokenizer {
 
 function isDelimiter(code: number): boolean {
   return (
-    code === 0x2c || code === 0x7d || code === 0x5d || code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09
+    code === 0x2c ||
+    code === 0x7d ||
+    code === 0x5d ||
+    code === 0x20 ||
+    code === 0x0a ||
+    code === 0x0d ||
+    code === 0x09
   );
 }
 

@@ -87,7 +87,9 @@ export async function* readVics(
       bytes += chunk.byteLength;
     }
     first = false;
-    guard(() => tokenizer.write(text));
+    guard(() => {
+      tokenizer.write(text);
+    });
     const events = sink.take();
     if (events.length > 0) {
       yield events;
@@ -113,7 +115,11 @@ export async function* readVics(
 
 function rejectUtf16(chunk: Uint8Array): void {
   const [a, b] = [chunk[0], chunk[1]];
-  if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff) || (chunk.length > 1 && (a === 0 || b === 0))) {
+  if (
+    (a === 0xff && b === 0xfe) ||
+    (a === 0xfe && b === 0xff) ||
+    (chunk.length > 1 && (a === 0 || b === 0))
+  ) {
     throw new VicsFormatError('the file is UTF-16 encoded; VICS files are UTF-8: save it as UTF-8', {
       line: 1,
       recordNumber: null,
@@ -169,7 +175,9 @@ class VicsTokenSink implements JsonHandler {
 
   finish(): void {
     if (!this.#context) {
-      throw new Error(`no OData context: a VICS file starts with "${CONTEXT_KEYS.v2}" or "${CONTEXT_KEYS.v1}"`);
+      throw new Error(
+        `no OData context: a VICS file starts with "${CONTEXT_KEYS.v2}" or "${CONTEXT_KEYS.v1}"`,
+      );
     }
     if (!this.#sawValue) {
       throw new Error('no "value" array: the file holds no cases or media');
@@ -273,18 +281,31 @@ class VicsTokenSink implements JsonHandler {
     if (Object.prototype.hasOwnProperty.call(this.#caseFields, key)) {
       throw new Error(`case ${this.#cases + 1}: property "${key}" appears twice`);
     }
-    Object.defineProperty(this.#caseFields, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(this.#caseFields, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
 
   #chargeCase(size: number): void {
     this.#caseUsed += size;
     if (this.#caseUsed > this.#limits.maxRecord) {
-      throw new Error(`case ${this.#cases + 1}: its properties are larger than ${this.#limits.maxRecord} characters`);
+      throw new Error(
+        `case ${this.#cases + 1}: its properties are larger than ${this.#limits.maxRecord} characters`,
+      );
     }
   }
 
   #container(kind: 'object' | 'array'): void {
-    const open = (): void => (kind === 'object' ? this.#assembler!.startObject() : this.#assembler!.startArray());
+    const open = (): void => {
+      if (kind === 'object') {
+        this.#assembler!.startObject();
+      } else {
+        this.#assembler!.startArray();
+      }
+    };
     switch (this.#mode) {
       case 'start':
         if (kind !== 'object') {
@@ -359,7 +380,10 @@ class VicsTokenSink implements JsonHandler {
 
   #startAssembling(what: 'media' | 'caseField'): void {
     const budget = what === 'media' ? this.#limits.maxRecord : this.#limits.maxRecord - this.#caseUsed;
-    this.#assembler = new JsonAssembler(budget, what === 'media' ? 'the record' : `case property "${this.#key}"`);
+    this.#assembler = new JsonAssembler(
+      budget,
+      what === 'media' ? 'the record' : `case property "${this.#key}"`,
+    );
     this.#assembling = what;
     this.#modes.push('assemble');
     if (what === 'media') {

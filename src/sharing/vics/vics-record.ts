@@ -96,10 +96,17 @@ class Fields {
     if (value === 1 || value === 0) {
       return value === 1;
     }
-    return this.fail(name, `${JSON.stringify(value).slice(0, 40)} is not a boolean (true/false or "true"/"false")`);
+    return this.fail(
+      name,
+      `${JSON.stringify(value).slice(0, 40)} is not a boolean (true/false or "true"/"false")`,
+    );
   }
 
-  hex(name: string, kind: keyof typeof HEX_LENGTHS, value: JsonValue | undefined = this.raw(name)): string | null {
+  hex(
+    name: string,
+    kind: keyof typeof HEX_LENGTHS,
+    value: JsonValue | undefined = this.raw(name),
+  ): string | null {
     if (value === undefined || value === null) {
       return null;
     }
@@ -159,7 +166,12 @@ export function parseVicsMedia(record: JsonValue, recordNumber: number, categori
   } else if (typeof id === 'string' && id.trim().length > 0 && id.length <= 200) {
     mediaId = id.trim();
   } else {
-    fail('MediaID', id === undefined || id === null ? 'is missing' : 'must be a number or non-empty text (at most 200 characters)');
+    fail(
+      'MediaID',
+      id === undefined || id === null
+        ? 'is missing'
+        : 'must be a number or non-empty text (at most 200 characters)',
+    );
   }
   let sha256 = f.hex('SHA256', 'sha256');
   let pdq = f.hex('PDQ', 'pdq');
@@ -175,7 +187,9 @@ export function parseVicsMedia(record: JsonValue, recordNumber: number, categori
     const normalised = name.replace(/[-_\s]/g, '').toLowerCase();
     const value = alt.raw('HashValue');
     if (normalised === 'pdq') {
-      pdq = keepFirst(pdq, alt.hex('HashValue', 'pdq', value), () => alt.fail('HashValue', 'a second PDQ hash'));
+      pdq = keepFirst(pdq, alt.hex('HashValue', 'pdq', value), () =>
+        alt.fail('HashValue', 'a second PDQ hash'),
+      );
     } else if (normalised === 'sha256') {
       sha256 = keepFirst(sha256, alt.hex('HashValue', 'sha256', value), () =>
         alt.fail('HashValue', 'a second SHA-256 hash'),
@@ -227,7 +241,9 @@ export function parseVicsMedia(record: JsonValue, recordNumber: number, categori
     comments: f.text('Comments'),
     alternativeHashes,
     exifs: properties(f, 'Exifs'),
-    mediaFiles: f.array('MediaFiles').map((entry, index) => mediaFile(new Fields(entry, `MediaFiles[${index}].`, fail))),
+    mediaFiles: f
+      .array('MediaFiles')
+      .map((entry, index) => mediaFile(new Fields(entry, `MediaFiles[${index}].`, fail))),
   };
 }
 
