@@ -70,6 +70,7 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
         mime: content.sniff.mime,
         kind: content.sniff.kind,
         matches: result.matches,
+        lists: result.lists,
       });
       return { itemId, added };
     });

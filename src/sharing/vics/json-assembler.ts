@@ -31,7 +31,8 @@ export class JsonAssembler {
   }
 
   startObject(): void {
-    this.#open({});
+    // No prototype: a "__proto__" key in hostile input is then just a key.
+    this.#open(Object.create(null) as Record<string, JsonValue>);
   }
 
   startArray(): void {
@@ -72,10 +73,10 @@ export class JsonAssembler {
     } else {
       const key = this.#keys[this.#keys.length - 1] ?? '';
       // A repeated key would silently win or lose depending on the reader: refuse it instead.
-      if (Object.prototype.hasOwnProperty.call(parent, key)) {
+      if (parent[key] !== undefined) {
         throw new RangeError(`property "${key}" appears twice in ${this.#what}`);
       }
-      Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true });
+      parent[key] = value;
     }
   }
 

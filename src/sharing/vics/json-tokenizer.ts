@@ -114,6 +114,7 @@ export class JsonTokenizer {
 
   /** Consumes complete tokens; returns where an incomplete one starts (or text.length). */
   #scan(text: string, base: number, final: boolean): number {
+    this.#scans += 1;
     const length = text.length;
     let i = 0;
     while (i < length) {
@@ -252,6 +253,9 @@ export class JsonTokenizer {
   }
 
   #decoded = '';
+  #slashScan = -1;
+  #scans = 0;
+  #slashAt = -1;
 
   /** Decodes the string starting at text[start] (a quote); returns the index after it, or -1 if incomplete. */
   #string(text: string, start: number, base: number): number {
@@ -259,7 +263,13 @@ export class JsonTokenizer {
     let out = '';
     for (;;) {
       const quote = text.indexOf('"', from);
-      const slash = text.indexOf('\\', from);
+      // The next backslash is remembered per text: searching afresh for every string would scan
+      // to the end of the chunk each time (quadratic on backslash-free chunks).
+      if (this.#slashScan !== this.#scans || (this.#slashAt >= 0 && this.#slashAt < from)) {
+        this.#slashScan = this.#scans;
+        this.#slashAt = text.indexOf('\\', from);
+      }
+      const slash = this.#slashAt;
       if (quote < 0 && slash < 0) {
         return -1;
       }

@@ -239,6 +239,7 @@ export function parseVicsMedia(record: JsonValue, recordNumber: number, categori
     series: f.text('Series'),
     tags: f.text('Tags'),
     comments: f.text('Comments'),
+    baseline: f.bool('Baseline'),
     alternativeHashes,
     exifs: properties(f, 'Exifs'),
     mediaFiles: f

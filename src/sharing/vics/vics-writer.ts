@@ -81,6 +81,7 @@ export function vicsMediaJson(media: VicsMedia, variant: VicsVariant): Record<st
     Series: media.series,
     Tags: media.tags,
     Comments: media.comments,
+    ...(media.baseline !== null ? { Baseline: media.baseline } : {}),
     AlternativeHashes: alternativeHashes,
     Exifs: media.exifs.map(property),
     MediaFiles: media.mediaFiles.map(mediaFileJson),

@@ -51,6 +51,8 @@ export interface VicsMedia {
   readonly series: string | null;
   readonly tags: string | null;
   readonly comments: string | null;
+  /** INTERPOL Baseline (not a VICS field; ICSE exports carry it, and Haven's exports write it when true). */
+  readonly baseline: boolean | null;
   /** Alternative hashes other than the ones held in their own fields (PDQ, SHA-256, PhotoDNA). */
   readonly alternativeHashes: readonly VicsProperty[];
   readonly exifs: readonly VicsProperty[];
