@@ -24,6 +24,7 @@ import { jobQueue } from '#haven/platform/jobs/job-queue.js';
 import { JobRunner } from '#haven/platform/jobs/job-runner.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
+import { HashSetMatcher } from '#haven/sharing/hash-set-matcher.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -37,6 +38,8 @@ export interface Haven {
   readonly ingests: IngestService;
   readonly lookups: LookupService;
   readonly jobs: JobRunner;
+  /** Imported hash sets held in memory for matching (triage, lookups, the provider API). */
+  readonly hashSets: HashSetMatcher;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
   close(): Promise<void>;
@@ -96,7 +99,11 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
         },
       ],
     ]);
-    const triage = new TriageService(indexes, settings);
+    const hashSets = new HashSetMatcher({
+      maxDistance: matching.pdqMaxDistance,
+      minQuality: matching.pdqMinQuality,
+    });
+    const triage = new TriageService(indexes, settings, hashSets);
     const analyser = new ImageAnalyser(config.workers.imageThreads);
     cleanups.unshift(() => analyser.close());
     const ingests = new IngestService({
@@ -130,6 +137,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       ingests,
       lookups,
       jobs,
+      hashSets,
       secretsKey: Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32)),
       async close() {
         if (closed) {

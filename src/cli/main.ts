@@ -11,6 +11,7 @@ import { registerOpenApi } from '#haven/cli/commands/openapi.command.js';
 import { registerServe } from '#haven/cli/commands/serve.command.js';
 import { registerTriage } from '#haven/cli/commands/triage.command.js';
 import { registerVerify } from '#haven/cli/commands/verify.command.js';
+import { registerHashSet } from '#haven/cli/commands/hashset.command.js';
 import { describeError, isHavenError } from '#haven/platform/errors/haven-error.js';
 
 const program = new Command('haven')
@@ -30,6 +31,7 @@ registerServe(program);
 registerOpenApi(program);
 registerAdmin(program);
 registerAudit(program);
+registerHashSet(program);
 
 if (process.argv[2] !== 'serve' && !process.argv.includes('--serve')) {
   // The server shuts down gracefully on its own; other commands stop at once and resume next time.

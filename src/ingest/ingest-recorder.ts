@@ -71,6 +71,7 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
         mime: content.sniff.mime,
         kind: content.sniff.kind,
         matches: result.matches,
+        lists: result.lists,
       });
       await matchNotifier.onMatches(tx, {
         agencyId: this.#case.agencyId,

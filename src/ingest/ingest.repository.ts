@@ -1,6 +1,6 @@
 import type { Queryable } from '#haven/platform/db/database.js';
 import { asBuffer, hex } from '#haven/platform/db/bytes.js';
-import type { TriageMatch } from '#haven/matching/triage.types.js';
+import type { ListMatch, TriageMatch } from '#haven/matching/triage.types.js';
 import type {
   IngestItemResult,
   IngestRecord,
@@ -67,6 +67,7 @@ export interface ItemOutcome {
   readonly mime: string | null;
   readonly kind: string | null;
   readonly matches: readonly TriageMatch[];
+  readonly lists?: readonly ListMatch[] | undefined;
 }
 
 export const ingestRepository = {
@@ -254,12 +255,12 @@ export const ingestRepository = {
   async saveOutcome(tx: Queryable, outcome: ItemOutcome): Promise<number> {
     const rows = await tx.query<{ id: number }>(
       `INSERT INTO ingest_items (ingest_id, parent_item_id, source_path, source_path_key, is_archive_entry, state,
-                                 status, error_code, error, media_id, mime, kind, matches, processed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
+                                 status, error_code, error, media_id, mime, kind, matches, processed_at, list_matches)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now(), $14)
        ON CONFLICT (ingest_id, source_path_key) DO UPDATE SET
          state = EXCLUDED.state, status = EXCLUDED.status, error_code = EXCLUDED.error_code,
          error = EXCLUDED.error, media_id = EXCLUDED.media_id, mime = EXCLUDED.mime, kind = EXCLUDED.kind,
-         matches = EXCLUDED.matches, processed_at = now()
+         matches = EXCLUDED.matches, processed_at = now(), list_matches = EXCLUDED.list_matches
        RETURNING id`,
       [
         outcome.ingestId,
@@ -275,6 +276,7 @@ export const ingestRepository = {
         outcome.mime,
         outcome.kind,
         JSON.stringify(outcome.matches),
+        outcome.lists && outcome.lists.length > 0 ? JSON.stringify(outcome.lists) : null,
       ],
     );
     return rows[0]!.id;
@@ -310,9 +312,10 @@ export const ingestRepository = {
       error_code: string | null;
       matches: TriageMatch[] | null;
       is_archive_entry: boolean;
+      list_matches: ListMatch[] | null;
     }>(
       `SELECT it.id, it.source_path, m.sha256, it.media_id, it.status, it.kind, it.mime, it.error, it.error_code, it.matches,
-              it.is_archive_entry
+              it.is_archive_entry, it.list_matches
        FROM ingest_items it LEFT JOIN media m ON m.id = it.media_id
        WHERE it.ingest_id = $1 AND ($2::text IS NULL OR it.status = $2)
        ORDER BY it.source_path_key OFFSET $3 LIMIT $4`,
@@ -330,6 +333,7 @@ export const ingestRepository = {
       errorCode: row.error_code,
       matches: row.matches ?? [],
       isArchiveEntry: row.is_archive_entry,
+      ...(row.list_matches ? { lists: row.list_matches } : {}),
     }));
   },
 

@@ -229,6 +229,7 @@ export function ingestRoutes(deps: IngestRouteDeps): RouteSpec[] {
             error: item.error,
             errorCode: item.errorCode,
             matches: await matchesFor(db, actor, item.matches),
+            hashSets: item.lists ?? [],
           })),
         );
         return { body: { items: shown, offset: query.offset, limit: query.limit } };

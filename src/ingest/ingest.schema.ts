@@ -1,3 +1,4 @@
+import { HashSetMatchSchema } from '#haven/matching/list-match.schema.js';
 import { z } from 'zod';
 import { SeriesFactSchema } from '#haven/series/series.schema.js';
 
@@ -83,6 +84,7 @@ export const IngestResults = z
         error: z.string().nullable(),
         errorCode: z.string().nullable(),
         matches: z.array(ShownMatch),
+        hashSets: z.array(HashSetMatchSchema),
       }),
     ),
     offset: z.number().int(),

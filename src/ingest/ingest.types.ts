@@ -1,4 +1,4 @@
-import type { TriageMatch, TriageStatus } from '#haven/matching/triage.types.js';
+import type { ListMatch, TriageMatch, TriageStatus } from '#haven/matching/triage.types.js';
 
 export type IngestState = 'uploading' | 'enumerating' | 'processing' | 'done' | 'failed';
 export type ItemStatus = TriageStatus | 'error';
@@ -33,6 +33,8 @@ export interface IngestItemResult {
   readonly errorCode: string | null;
   readonly matches: readonly TriageMatch[];
   readonly isArchiveEntry: boolean;
+  /** Hash-set matches (known material and known-good files). */
+  readonly lists?: readonly ListMatch[] | undefined;
 }
 
 export interface IngestSummary {

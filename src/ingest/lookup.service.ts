@@ -11,15 +11,23 @@ import { fileSource } from '#haven/ingest/pipeline/content-source.js';
 import { probeOf } from '#haven/ingest/pipeline/probe.js';
 import { walkSources } from '#haven/ingest/walk/walk-sources.js';
 import type { TriageService } from '#haven/matching/triage.service.js';
+import type { Probe, TriageResult } from '#haven/matching/triage.types.js';
 import type { Config } from '#haven/platform/config/config.schema.js';
 import type { Queryable } from '#haven/platform/db/database.js';
 
-export interface LookupDeps {
-  readonly config: Config;
-  readonly db: Queryable;
-  readonly analyser: ImageAnalyser;
-  readonly triage: TriageService;
-}
+export type LookupDeps =
+  | {
+      readonly config: Config;
+      readonly db: Queryable;
+      readonly analyser: ImageAnalyser;
+      readonly triage: TriageService;
+    }
+  | {
+      /** Offline (`haven triage --hashset`): no database, probes matched by the given function. */
+      readonly config: Config;
+      readonly analyser: ImageAnalyser;
+      readonly match: (probe: Probe) => Promise<TriageResult>;
+    };
 
 interface LookupRef {
   readonly depth: number;
@@ -31,9 +39,11 @@ interface LookupRef {
  */
 export class LookupService {
   readonly #deps: LookupDeps;
+  readonly #match: (probe: Probe) => Promise<TriageResult>;
 
   constructor(deps: LookupDeps) {
     this.#deps = deps;
+    this.#match = 'match' in deps ? deps.match : (probe) => deps.triage.triage(deps.db, probe);
   }
 
   async lookup(
@@ -48,7 +58,7 @@ export class LookupService {
     };
     const handler: PipelineHandler<LookupRef> = {
       onContent: async (analysed: AnalysedContent, parent) => {
-        const triage = await this.#deps.triage.triage(this.#deps.db, probeOf(analysed));
+        const triage = await this.#match(probeOf(analysed));
         const { content, source, problem } = analysed;
         add(source.pathKey, {
           id: results.length + 1,
@@ -62,6 +72,7 @@ export class LookupService {
           errorCode: problem?.code ?? null,
           matches: triage.matches,
           isArchiveEntry: parent !== null,
+          lists: triage.lists,
         });
         return { depth: source.depth };
       },

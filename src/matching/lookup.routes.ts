@@ -5,7 +5,8 @@ import { defineRoute, type RouteSpec } from '#haven/http/route.js';
 import { MatchSchema } from '#haven/ingest/ingest.schema.js';
 import { matchesFor, type ShownMatch } from '#haven/matching/match-visibility.js';
 import type { TriageService } from '#haven/matching/triage.service.js';
-import type { Probe } from '#haven/matching/triage.types.js';
+import type { ListMatch, Probe } from '#haven/matching/triage.types.js';
+import { HashSetMatchSchema } from '#haven/matching/list-match.schema.js';
 import type { Database } from '#haven/platform/db/database.js';
 import { havenError, isHavenError } from '#haven/platform/errors/haven-error.js';
 import { SIGNALS, signalNamed } from '#haven/signals/registry.js';
@@ -39,6 +40,7 @@ const LookupResponse = z
         value: z.string(),
         status: z.enum(['new', 'exact', 'near']),
         matches: z.array(MatchSchema),
+        hashSets: z.array(HashSetMatchSchema),
       }),
     ),
   })
@@ -84,7 +86,13 @@ export function lookupRoutes(deps: { db: Database; triage: TriageService }): Rou
                 ],
               };
         });
-        const results: { signal: string; value: string; status: string; matches: ShownMatch[] }[] = [];
+        const results: {
+          signal: string;
+          value: string;
+          status: string;
+          matches: ShownMatch[];
+          hashSets: readonly ListMatch[];
+        }[] = [];
         for (const [index, probe] of probes.entries()) {
           const result = await triage.triage(db, probe);
           const hash = body.hashes[index]!;
@@ -93,6 +101,7 @@ export function lookupRoutes(deps: { db: Database; triage: TriageService }): Rou
             value: hash.value,
             status: result.status,
             matches: await matchesFor(db, actor, result.matches),
+            hashSets: result.lists ?? [],
           });
         }
         await db.transaction((tx) =>

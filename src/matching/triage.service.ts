@@ -4,6 +4,7 @@ import { mediaService } from '#haven/media/media.service.js';
 import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
 import { signalValuesRepository } from '#haven/matching/signal-values.repository.js';
 import type {
+  ListMatcher,
   PerceptualSettings,
   Probe,
   TriageMatch,
@@ -23,10 +24,16 @@ interface Candidate {
 export class TriageService {
   readonly #indexes: SignalIndexes;
   readonly #settings: ReadonlyMap<string, PerceptualSettings>;
+  readonly #lists: ListMatcher | undefined;
 
-  constructor(indexes: SignalIndexes, settings: ReadonlyMap<string, PerceptualSettings>) {
+  constructor(
+    indexes: SignalIndexes,
+    settings: ReadonlyMap<string, PerceptualSettings>,
+    lists?: ListMatcher,
+  ) {
     this.#indexes = indexes;
     this.#settings = settings;
+    this.#lists = lists;
   }
 
   async triage(db: Queryable, probe: Probe, options: TriageOptions = {}): Promise<TriageResult> {
@@ -65,8 +72,20 @@ export class TriageService {
       .sort((a, b) => a.distance - b.distance || a.sha256.localeCompare(b.sha256))
       .slice(0, MAX_NEAR_MATCHES);
     exactMatches.sort((a, b) => a.sha256.localeCompare(b.sha256));
-    const status = exactMatches.length > 0 ? 'exact' : nearMatches.length > 0 ? 'near' : 'new';
-    return { status, matches: [...exactMatches, ...nearMatches] };
+    // Hash-set matches count as known material too; known-good ones leave the status alone.
+    const lists = this.#lists ? await this.#lists.match(db, probe) : undefined;
+    const known = (lists ?? []).filter((list) => list.purpose === 'known');
+    const status =
+      exactMatches.length > 0 || known.some((list) => list.match === 'exact')
+        ? 'exact'
+        : nearMatches.length > 0 || known.length > 0
+          ? 'near'
+          : 'new';
+    return {
+      status,
+      matches: [...exactMatches, ...nearMatches],
+      ...(lists && lists.length > 0 ? { lists } : {}),
+    };
   }
 
   async #nearCandidates(db: Queryable, probe: Probe): Promise<Map<string, Candidate>> {

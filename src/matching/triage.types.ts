@@ -1,3 +1,5 @@
+import type { Queryable } from '#haven/platform/db/database.js';
+
 export type TriageStatus = 'new' | 'exact' | 'near';
 
 /** What is known about a probe: its exact hashes and, for images, its perceptual hash variants. */
@@ -25,6 +27,32 @@ export interface TriageMatch {
 export interface TriageResult {
   readonly status: TriageStatus;
   readonly matches: readonly TriageMatch[];
+  /** Hash-set (bank) matches, known-good ones included; absent when no list matcher is configured. */
+  readonly lists?: readonly ListMatch[];
+}
+
+/**
+ * A match against an imported hash set: the set and its category of the entry, never the entry's
+ * identity. `purpose: 'known_good'` marks the file as ignorable (operating-system or application file).
+ */
+export interface ListMatch {
+  readonly list: string;
+  readonly purpose: 'known' | 'known_good';
+  readonly match: 'exact' | 'near';
+  readonly signal: string;
+  readonly distance: number;
+  readonly transform: string | null;
+  readonly scheme: string;
+  readonly category: string | null;
+  /** The category's common class (see sharing/categories/crosswalk.ts). */
+  readonly classification: string;
+  readonly baseline: boolean;
+  readonly trust: string;
+}
+
+/** Matches probes against hash lists held outside the media tables (implemented by sharing). */
+export interface ListMatcher {
+  match(db: Queryable, probe: Probe): Promise<readonly ListMatch[]>;
 }
 
 export interface TriageOptions {

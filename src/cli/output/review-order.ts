@@ -5,6 +5,9 @@ import type { IngestItemResult } from '#haven/ingest/ingest.types.js';
  * near duplicates (to confirm), other new files, errors, and last what is already held.
  */
 export function reviewRank(item: IngestItemResult): number {
+  if (isKnownGood(item)) {
+    return 5;
+  }
   if (item.status === 'new') {
     return item.kind === 'image' ? 0 : 2;
   }
@@ -15,6 +18,11 @@ export function reviewRank(item: IngestItemResult): number {
     return 3;
   }
   return 4;
+}
+
+/** New, but in a known-good hash set (an operating-system or application file): ignorable. */
+export function isKnownGood(item: IngestItemResult): boolean {
+  return item.status === 'new' && (item.lists ?? []).some((list) => list.purpose === 'known_good');
 }
 
 export function inReviewOrder(items: readonly IngestItemResult[]): IngestItemResult[] {

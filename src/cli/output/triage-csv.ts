@@ -1,5 +1,5 @@
 import type { IngestItemResult } from '#haven/ingest/ingest.types.js';
-import { inReviewOrder } from '#haven/cli/output/review-order.js';
+import { inReviewOrder, isKnownGood } from '#haven/cli/output/review-order.js';
 
 const COLUMNS = [
   'review_order',
@@ -14,6 +14,8 @@ const COLUMNS = [
   'match_count',
   'matched_cases',
   'error',
+  'hash_sets',
+  'known_good',
 ] as const;
 
 /** The triage as CSV (RFC 4180), one row per file, in review order. */
@@ -34,6 +36,14 @@ export function triageCsv(items: readonly IngestItemResult[]): string {
       String(item.matches.length),
       cases.join('; '),
       item.error ?? '',
+      (item.lists ?? [])
+        .filter((list) => list.purpose === 'known')
+        .map(
+          (list) =>
+            `${list.list} (${list.match} ${list.signal}${list.match === 'near' ? ` ${list.distance}` : ''}, ${list.classification}${list.baseline ? ', baseline' : ''})`,
+        )
+        .join('; '),
+      isKnownGood(item) ? 'yes' : '',
     ];
   });
   return (

@@ -16,6 +16,7 @@ export function itemJson(item: IngestItemResult): Record<string, unknown> {
     })),
     kind: item.kind,
     mime: item.mime,
+    ...(item.lists && item.lists.length > 0 ? { hashSets: item.lists } : {}),
     ...(item.status === 'error' ? { error: item.error, errorCode: item.errorCode } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import type { IngestItemResult, IngestSummary } from '#haven/ingest/ingest.types.js';
-import type { TriageMatch } from '#haven/matching/triage.types.js';
+import { isKnownGood } from '#haven/cli/output/review-order.js';
+import type { ListMatch, TriageMatch } from '#haven/matching/triage.types.js';
 
 const LIST_LIMIT = 50;
 
@@ -39,18 +40,18 @@ export function triageText(
   };
   section(
     'Review first: new images',
-    items.filter((item) => item.status === 'new' && item.kind === 'image'),
+    items.filter((item) => item.status === 'new' && item.kind === 'image' && !isKnownGood(item)),
     (item) => item.path,
   );
   section(
     'Near duplicates of held media',
     items.filter((item) => item.status === 'near'),
     (item) =>
-      `${item.path}  ~ ${describeMatch(item.matches[0])}${item.matches.length > 1 ? ` (+${item.matches.length - 1} more)` : ''}`,
+      `${item.path}  ~ ${describeBest(item)}${item.matches.length > 1 ? ` (+${item.matches.length - 1} more)` : ''}`,
   );
   section(
     'New, not images',
-    items.filter((item) => item.status === 'new' && item.kind !== 'image'),
+    items.filter((item) => item.status === 'new' && item.kind !== 'image' && !isKnownGood(item)),
     (item) => `${item.path}  (${item.mime ?? 'unknown type'})`,
   );
   section(
@@ -61,7 +62,16 @@ export function triageText(
   section(
     'Already held (exact copies)',
     items.filter((item) => item.status === 'exact'),
-    (item) => `${item.path}  = ${describeMatch(item.matches[0])}`,
+    (item) => `${item.path}  = ${describeBest(item)}`,
+  );
+  section(
+    'Known good (ignorable: in a known-good hash set)',
+    items.filter(isKnownGood),
+    (item) =>
+      `${item.path}  (${(item.lists ?? [])
+        .filter((l) => l.purpose === 'known_good')
+        .map((l) => l.list)
+        .join(', ')})`,
   );
   return lines.join('\n');
 }
@@ -72,6 +82,29 @@ export type SummaryCounts = Pick<
   'files' | 'new' | 'exact' | 'near' | 'error' | 'pending' | 'newImages'
 > &
   Partial<Pick<IngestSummary, 'distinctMedia' | 'byKind'>>;
+
+/** The best held match, else the hash-set matches (set names and their categories). */
+function describeBest(item: IngestItemResult): string {
+  if (item.matches[0]) {
+    return describeMatch(item.matches[0]) + describeLists(item.lists, ' + ');
+  }
+  return describeLists(item.lists, '');
+}
+
+function describeLists(lists: readonly ListMatch[] | undefined, prefix: string): string {
+  const known = (lists ?? []).filter((list) => list.purpose === 'known');
+  if (known.length === 0) {
+    return '';
+  }
+  const text = known
+    .map(
+      (list) =>
+        `hash set ${list.list} (${list.match === 'exact' ? `same ${list.signal}` : `${list.signal} distance ${list.distance}`}; ` +
+        `${list.classification}${list.baseline ? ', Baseline' : ''})`,
+    )
+    .join(', ');
+  return prefix + text;
+}
 
 function describeMatch(match: TriageMatch | undefined): string {
   if (!match) {

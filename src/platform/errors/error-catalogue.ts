@@ -65,6 +65,11 @@ export const ERROR_CATALOGUE = {
   PASSWORD_INCORRECT: { status: 403, message: 'The current password is not correct' },
   NOT_READY: { status: 503, message: 'Not ready: {reason}' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  IMPORT_INVALID: { status: 422, message: 'Cannot import {file}, nothing was imported: {reason}' },
+  HASH_SET_NOT_FOUND: { status: 404, message: 'No hash set named {name}' },
+  HASH_LIST_INVALID: { status: 422, message: 'Cannot use the hash list {file}: {reason}' },
+  PROVIDER_KEY_INVALID: { status: 401, message: 'Missing, unknown, expired or revoked provider key' },
+  PROVIDER_NOT_FOUND: { status: 404, message: 'No provider organisation named {name}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
