@@ -24,6 +24,10 @@ import { jobQueue } from '#haven/platform/jobs/job-queue.js';
 import { JobRunner } from '#haven/platform/jobs/job-runner.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
+import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
+import { videoJobHandler } from '#haven/video/video.jobs.js';
+import { VideoService } from '#haven/video/video.service.js';
+import { VideoTriage } from '#haven/video/video-triage.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -37,6 +41,7 @@ export interface Haven {
   readonly ingests: IngestService;
   readonly lookups: LookupService;
   readonly jobs: JobRunner;
+  readonly videos: VideoService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
   close(): Promise<void>;
@@ -83,7 +88,10 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       db,
       dir: path.join(dataDir, 'indexes'),
       databaseId: await databaseId(db),
-      signals: [{ signal: pdqSignal, minQuality: matching.pdqMinQuality }],
+      signals: [
+        { signal: pdqSignal, minQuality: matching.pdqMinQuality },
+        { signal: vpdqSignal, minQuality: matching.pdqMinQuality },
+      ],
       log,
     });
     const settings = new Map<string, PerceptualSettings>([
@@ -95,8 +103,19 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
           useVariants: matching.dihedral,
         },
       ],
+      [
+        vpdqSignal.name,
+        { maxDistance: matching.pdqMaxDistance, minQuality: matching.pdqMinQuality, useVariants: false },
+      ],
     ]);
-    const triage = new TriageService(indexes, settings);
+    const videoTriage = new VideoTriage(indexes, {
+      maxDistance: matching.pdqMaxDistance,
+      minQuality: matching.pdqMinQuality,
+      minShare: config.video.minShare,
+    });
+    const triage = new TriageService(indexes, settings, (db, mediaId, hashes) =>
+      videoTriage.offsetsOfImage(db, mediaId, hashes),
+    );
     const analyser = new ImageAnalyser(config.workers.imageThreads);
     cleanups.unshift(() => analyser.close());
     const ingests = new IngestService({
@@ -111,9 +130,23 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       toolVersion: `haven ${HAVEN_VERSION}`,
     });
     const lookups = new LookupService({ config, db, analyser, triage });
+    const videos = new VideoService({
+      db,
+      originals,
+      previews,
+      indexes,
+      triage: videoTriage,
+      sampling: {
+        scanPerSecond: config.video.scanPerSecond,
+        collapseDistance: config.video.collapseDistance,
+        sceneDistance: config.video.sceneDistance,
+      },
+      workDir: path.join(dataDir, 'work'),
+      log,
+    });
     const jobs = new JobRunner({
       db,
-      handlers: [ingestJobHandler(ingests)],
+      handlers: [ingestJobHandler(ingests), videoJobHandler(videos)],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
@@ -130,6 +163,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       ingests,
       lookups,
       jobs,
+      videos,
       secretsKey: Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32)),
       async close() {
         if (closed) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '#haven/platform/db/database.js';
 import { mediaRepository } from '#haven/media/media.repository.js';
 import type {
+  DeferredOutcome,
   MediaDetail,
   MediaDraft,
   MediaFileDraft,
@@ -48,6 +49,12 @@ export const mediaService = {
 
   findBySha256: (db: Queryable, sha256: Uint8Array): Promise<MediaRef | undefined> =>
     mediaRepository.findBySha256(db, sha256),
+
+  completeDeferred: (tx: Queryable, id: string, outcome: DeferredOutcome): Promise<void> =>
+    mediaRepository.completeDeferred(tx, id, outcome),
+
+  /** Stored facts about a medium, whoever asks (jobs); routes use visibleDetail. */
+  detail: (db: Queryable, id: string): Promise<MediaDetail | undefined> => mediaRepository.detail(db, id),
 
   summaries: (db: Queryable, ids: readonly string[], exceptIngestId?: string): Promise<MediaSummary[]> =>
     mediaRepository.summaries(db, ids, exceptIngestId),

@@ -70,3 +70,14 @@ export interface Occurrence {
   readonly modifiedAt: Date | null;
   readonly recordedAt: Date;
 }
+
+/** The result of an analysis done after ingest (video), applied to a medium still `pending`. */
+export interface DeferredOutcome {
+  readonly analysisState: 'done' | 'error';
+  readonly analysisError: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly metadata: Record<string, unknown> | null;
+  readonly thumbnailSha256: Uint8Array | null;
+  readonly blurredSha256: Uint8Array | null;
+}

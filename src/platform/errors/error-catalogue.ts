@@ -65,6 +65,11 @@ export const ERROR_CATALOGUE = {
   PASSWORD_INCORRECT: { status: 403, message: 'The current password is not correct' },
   NOT_READY: { status: 503, message: 'Not ready: {reason}' },
   INTERNAL: { status: 500, message: 'Internal error' },
+  MEDIA_TOOL_MISSING: {
+    status: 500,
+    message: '{tool} is not installed (Debian: ffmpeg, libchromaprint-tools)',
+  },
+  VIDEO_UNREADABLE: { status: 422, message: 'Cannot read video: {reason}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
