@@ -73,6 +73,7 @@ describe('haven ingest with videos', () => {
       { name: 'cut-7.5s-crf32.mp4', start: 7.5, seconds: 6, crf: 32 },
       { name: 'cut-11.1s-320x180.mp4', start: 11.1, seconds: 6, scale: '320:180' },
       { name: 'cut-15.55s-960x540.mp4', start: 15.55, seconds: 4, scale: '960:540' },
+      { name: 'cut-3.2s-letterboxed.mp4', start: 3.2, seconds: 6, letterbox: true },
     ];
     for (const cut of cuts) {
       cutClip(long, path.join(probe, cut.name), cut);
@@ -120,16 +121,25 @@ describe('haven ingest with videos', () => {
     const garbled = Buffer.from(bytes);
     garbled.fill(0x5a, 64, garbled.length);
     writeFileSync(path.join(dir, 'garbled.mp4'), garbled);
+    // Index first (as phones and web players write them): cut off, it still opens but ends early.
+    ffmpeg(['-i', good, '-c', 'copy', '-movflags', '+faststart', path.join(dir, 'indexed-first.mp4')]);
+    const indexed = readFileSync(path.join(dir, 'indexed-first.mp4'));
+    writeFileSync(
+      path.join(dir, 'truncated-indexed-first.mp4'),
+      indexed.subarray(0, Math.floor(indexed.length / 2)),
+    );
     const run = await runCli(['ingest', dir, '--case', 'BAD', '--data', data, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const lines = files(run.stdout);
-    for (const name of ['truncated.mp4', 'garbled.mp4']) {
+    for (const name of ['truncated.mp4', 'garbled.mp4', 'truncated-indexed-first.mp4']) {
       const line = lines.get(name)!;
       expect(line.status, name).toBe('error');
       expect(line.errorCode).toBe('VIDEO_UNREADABLE');
       expect(line.error).toMatch(/^Cannot read video: .+/);
       expect(line.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
+    expect(lines.get('truncated-indexed-first.mp4')!.error).toMatch(/truncated: frames end at/);
     expect(lines.get('source.mp4')!.status).toBe('new');
+    expect(lines.get('indexed-first.mp4')!.status).toBe('new');
   }, 300_000);
 });

@@ -35,7 +35,7 @@ export async function sampleFrames(
   selection: FrameSelection,
   onFrame: (frame: SampledFrame) => void,
   signal?: AbortSignal,
-): Promise<{ frames: number }> {
+): Promise<{ frames: number; lastSeconds: number; partial: boolean }> {
   const frameBytes = size.width * size.height * 3;
   const step = Math.max(1, Math.trunc(selection.frameStep));
   const picks = [`not(mod(n\\,${step}))`];
@@ -116,7 +116,12 @@ export async function sampleFrames(
   if (delivered === 0) {
     throw havenError('VIDEO_UNREADABLE', { reason: 'no frame could be decoded' });
   }
-  return { frames: delivered };
+  return {
+    frames: delivered,
+    lastSeconds: times[delivered - 1] ?? 0,
+    // The demuxer says so when the file ends before the data its index describes (a cut-off copy).
+    partial: /partial file/i.test(run.stderr),
+  };
 }
 
 /** ffmpeg at info level mixes errors with chatter; keep what looks like a complaint. */

@@ -1,9 +1,11 @@
 import type { DecodedImage } from '#haven/signals/signal-type.js';
+import { havenError } from '#haven/platform/errors/haven-error.js';
 import { pdqDistance } from '#haven/signals/pdq/pdq-hex.js';
 import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
 import { audioFingerprint } from '#haven/video/audio-fingerprint.js';
 import { frameStepFor, sampleFrames } from '#haven/video/frame-sampler.js';
 import { shrinkFrame } from '#haven/video/frame-pictures.js';
+import { withoutBars } from '#haven/video/letterbox.js';
 import { probeVideo, type VideoProbe } from '#haven/video/video-probe.js';
 import type { VideoSampling } from '#haven/video/video.types.js';
 
@@ -49,12 +51,12 @@ export async function analyseVideoFile(
   let scenePictures = 0;
   let previous: Uint8Array | null = null;
   let lastKept: AnalysedFrame | null = null;
-  const { frames: scanned } = await sampleFrames(
+  const scan = await sampleFrames(
     filePath,
     probe,
     { frameStep: frameStepFor(1 / sampling.scanPerSecond, probe.fps), sceneThreshold: null },
     ({ image, seconds }) => {
-      const value = vpdqSignal.hashFrame(image);
+      const value = vpdqSignal.hashFrame(withoutBars(image));
       const hash = value.bytes;
       const sceneChange = previous === null || pdqDistance(previous, hash) >= sampling.sceneDistance;
       previous = hash;
@@ -89,6 +91,13 @@ export async function analyseVideoFile(
     },
     signal,
   );
+  const scanned = scan.frames;
+  const expected = probe.videoDurationSeconds;
+  if (scan.partial || (expected > 4 && scan.lastSeconds < expected / 2)) {
+    throw havenError('VIDEO_UNREADABLE', {
+      reason: `truncated: frames end at ${scan.lastSeconds.toFixed(1)} s of ${expected.toFixed(1)} s`,
+    });
+  }
   if (!frames.some((frame) => frame.sheet) && frames[0]) {
     // Duration unknown (0): show what there is.
     frames[0].sheet = true;

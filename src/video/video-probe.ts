@@ -10,6 +10,8 @@ export interface VideoProbe {
   readonly hasAudio: boolean;
   /** Seconds; 0 when neither the container nor the stream says. */
   readonly durationSeconds: number;
+  /** The video stream's own length (the container's when the stream does not say). */
+  readonly videoDurationSeconds: number;
   /** Frames per second (average rate, falling back to the stream's base rate, as vPDQ does). */
   readonly fps: number;
   readonly width: number;
@@ -83,6 +85,7 @@ function describeProbe(parsed: ProbeJson): VideoProbe {
     audioCodec: audio?.codec_name ?? null,
     hasAudio: audio !== undefined,
     durationSeconds: duration,
+    videoDurationSeconds: positive(video.duration) ?? duration,
     fps,
     width,
     height,
