@@ -81,6 +81,17 @@ describe('haven ingest with videos', () => {
     stillVideo(photo, path.join(probe, 'still-photo.mp4'));
     // A frame grab of the film at 12.3 s, as a photo.
     ffmpeg(['-ss', '12.3', '-i', long, '-frames:v', '1', path.join(probe, 'grab.png')]);
+    // `haven match` stores nothing and reports the same.
+    const looked = await runCli(['match', probe, '--data', data, '--json']);
+    expect(looked.code, looked.stderr).toBe(0);
+    const lookedLines = files(looked.stdout);
+    for (const cut of cuts) {
+      const line = lookedLines.get(cut.name)!;
+      expect(line.status, `match ${cut.name}`).toBe('near');
+      expect(line.matches[0]).toMatchObject({ sha256: filmId, signal: 'vpdq' });
+    }
+    expect(lookedLines.get('still-photo.mp4')!.matches[0]).toMatchObject({ sha256: photoSha, signal: 'pdq' });
+
     const second = await runCli(['ingest', probe, '--case', 'PROBE', '--data', data, '--json']);
     expect(second.code, second.stderr).toBe(0);
     const lines = files(second.stdout);

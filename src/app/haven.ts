@@ -129,7 +129,6 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       log,
       toolVersion: `haven ${HAVEN_VERSION}`,
     });
-    const lookups = new LookupService({ config, db, analyser, triage });
     const videos = new VideoService({
       db,
       originals,
@@ -143,6 +142,13 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       },
       workDir: path.join(dataDir, 'work'),
       log,
+    });
+    const lookups = new LookupService({
+      config,
+      db,
+      analyser,
+      triage,
+      videos: (video, queryable) => videos.lookup(video, queryable),
     });
     const jobs = new JobRunner({
       db,

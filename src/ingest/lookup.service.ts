@@ -11,14 +11,23 @@ import { fileSource } from '#haven/ingest/pipeline/content-source.js';
 import { probeOf } from '#haven/ingest/pipeline/probe.js';
 import { walkSources } from '#haven/ingest/walk/walk-sources.js';
 import type { TriageService } from '#haven/matching/triage.service.js';
+import type { TriageResult } from '#haven/matching/triage.types.js';
 import type { Config } from '#haven/platform/config/config.schema.js';
 import type { Queryable } from '#haven/platform/db/database.js';
+
+/** A video in hand (a file on disk, or bytes read from an archive), matched without storing it. */
+export type VideoLookup = (
+  video: { readonly filePath: Buffer | null; readonly bytes: Buffer | undefined },
+  db: Queryable,
+) => Promise<TriageResult | { readonly problem: Problem }>;
 
 export interface LookupDeps {
   readonly config: Config;
   readonly db: Queryable;
   readonly analyser: ImageAnalyser;
   readonly triage: TriageService;
+  /** Near matching for videos (frames); without it videos are matched on their exact hashes only. */
+  readonly videos?: VideoLookup;
 }
 
 interface LookupRef {
@@ -48,8 +57,18 @@ export class LookupService {
     };
     const handler: PipelineHandler<LookupRef> = {
       onContent: async (analysed: AnalysedContent, parent) => {
-        const triage = await this.#deps.triage.triage(this.#deps.db, probeOf(analysed));
-        const { content, source, problem } = analysed;
+        let triage = await this.#deps.triage.triage(this.#deps.db, probeOf(analysed));
+        const { content, source } = analysed;
+        let problem = analysed.problem;
+        const videos = this.#deps.videos;
+        if (videos && content.sniff.kind === 'video' && !problem && triage.status !== 'exact') {
+          const video = await videos({ filePath: source.filePath, bytes: content.bytes }, this.#deps.db);
+          if ('problem' in video) {
+            problem = video.problem;
+          } else {
+            triage = video;
+          }
+        }
         add(source.pathKey, {
           id: results.length + 1,
           path: source.displayPath,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -11,7 +11,9 @@ import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
 import { signalValuesService } from '#haven/matching/signal-values.service.js';
 import type { Database, Queryable } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
+import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
 import { isHavenError } from '#haven/platform/errors/haven-error.js';
+import type { TriageResult } from '#haven/matching/triage.types.js';
 import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
@@ -109,6 +111,39 @@ export class VideoService {
       return rows;
     });
     this.#deps.indexes.noteAdded(added);
+  }
+
+  /**
+   * `haven match` for a video: analysed from the file (or a private copy of bytes read from an
+   * archive) and matched against everything held; nothing is stored.
+   */
+  async lookup(
+    video: { readonly filePath: Buffer | null; readonly bytes: Buffer | undefined },
+    db: Queryable,
+  ): Promise<TriageResult | { readonly problem: { code: ErrorCode; reason: string } }> {
+    try {
+      const analysis = video.bytes
+        ? await this.#withBytes(video.bytes, (file) => analyseVideoFile(file, this.#deps.sampling))
+        : await analyseVideoFile(video.filePath!.toString('utf8'), this.#deps.sampling);
+      return await this.#deps.triage.triage(db, analysis.frames, {});
+    } catch (error) {
+      if (isHavenError(error) && error.code === 'VIDEO_UNREADABLE') {
+        return { problem: { code: error.code, reason: error.message } };
+      }
+      throw error;
+    }
+  }
+
+  async #withBytes<T>(bytes: Buffer, work: (file: string) => Promise<T>): Promise<T> {
+    const dir = this.#deps.workDir;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, `lookup-${randomUUID()}`);
+    try {
+      await writeFile(file, bytes, { mode: 0o600 });
+      return await work(file);
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
   /** Analysis jobs of this ingest's videos still to run. */
