@@ -14,6 +14,7 @@ export interface RestrictedMatch {
   readonly signal: string;
   readonly transform: string | null;
   readonly kind: string;
+  readonly similarity?: number;
   readonly holders: readonly {
     readonly agency: string;
     readonly country: string;
@@ -46,6 +47,7 @@ export async function matchesFor(
       signal: match.signal,
       transform: match.transform,
       kind: match.kind,
+      ...(match.similarity === undefined ? {} : { similarity: match.similarity }),
       holders: (holders.get(match.mediaId) ?? []).map((holder) => ({
         agency: holder.name,
         country: holder.country,

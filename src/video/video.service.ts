@@ -12,7 +12,7 @@ import { signalValuesService } from '#haven/matching/signal-values.service.js';
 import type { Database, Queryable } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
 import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
-import { isHavenError } from '#haven/platform/errors/haven-error.js';
+import { havenError, isHavenError } from '#haven/platform/errors/haven-error.js';
 import type { TriageResult } from '#haven/matching/triage.types.js';
 import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 import type { Logger } from '#haven/platform/log/logger.js';
@@ -22,7 +22,16 @@ import { analyseVideoFile, type FileAnalysis } from '#haven/video/video-analyser
 import { pendingVideoJobs, videoRepository } from '#haven/video/video.repository.js';
 import { VIDEO_QUEUE } from '#haven/video/video-queue.js';
 import type { VideoTriage } from '#haven/video/video-triage.js';
-import type { StoredFrame, VideoAnalysis, VideoSampling } from '#haven/video/video.types.js';
+import type {
+  FrameRow,
+  StoredFrame,
+  VideoAnalysis,
+  VideoSampling,
+  VideoSummary,
+} from '#haven/video/video.types.js';
+import { fingerprintItems } from '#haven/video/audio-fingerprint.js';
+import { matchAudio, type AudioSegment } from '#haven/video/audio-match.js';
+import { extractFrame, framePicture } from '#haven/video/extract-frame.js';
 
 export interface VideoServiceDeps {
   readonly db: Database;
@@ -144,6 +153,65 @@ export class VideoService {
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  summary(mediaId: string): Promise<VideoSummary | undefined> {
+    return videoRepository.summary(this.#deps.db, mediaId);
+  }
+
+  frames(mediaId: string): Promise<FrameRow[]> {
+    return videoRepository.frames(this.#deps.db, mediaId);
+  }
+
+  /** A stored scene-frame picture (blurred greyscale or clear), or undefined. */
+  async storedFramePicture(
+    mediaId: string,
+    position: number,
+    variant: 'blurred' | 'clear',
+  ): Promise<Buffer | undefined> {
+    const frame = (await videoRepository.frames(this.#deps.db, mediaId)).find((f) => f.position === position);
+    const blob = variant === 'clear' ? frame?.imageSha256 : frame?.blurredSha256;
+    return blob ? this.#deps.previews.readAll(blob) : undefined;
+  }
+
+  /** The frame at `seconds`, decoded from the original on request, as a WebP picture. */
+  async frameAt(
+    mediaId: string,
+    sha256: Uint8Array,
+    seconds: number,
+    variant: 'blurred' | 'clear',
+    beforeShowing: () => Promise<unknown>,
+  ): Promise<Uint8Array> {
+    const summary = await videoRepository.summary(this.#deps.db, mediaId);
+    if (!summary) {
+      throw havenError('NOT_FOUND');
+    }
+    if (seconds > summary.durationSeconds) {
+      throw havenError('VALIDATION_FAILED', {
+        issues: `t: ${seconds} s is after the end (${summary.durationSeconds} s)`,
+      });
+    }
+    const frame = await this.withWorkingCopy(sha256, (file) => extractFrame(file, summary, seconds));
+    const picture = await framePicture(frame, variant);
+    await beforeShowing();
+    return picture;
+  }
+
+  /** Other analysed videos sharing a stretch of sound with this one, longest shared stretch first. */
+  async audioMatches(mediaId: string): Promise<{ mediaId: string; segment: AudioSegment }[]> {
+    const own = await videoRepository.audioFingerprint(this.#deps.db, mediaId);
+    if (!own) {
+      return [];
+    }
+    const items = fingerprintItems(own);
+    const found: { mediaId: string; segment: AudioSegment }[] = [];
+    for (const other of await videoRepository.audioFingerprints(this.#deps.db, mediaId)) {
+      const segment = matchAudio(items, fingerprintItems(other.fingerprint));
+      if (segment) {
+        found.push({ mediaId: other.mediaId, segment });
+      }
+    }
+    return found.sort((a, b) => b.segment.seconds - a.segment.seconds || a.mediaId.localeCompare(b.mediaId));
   }
 
   /** Analysis jobs of this ingest's videos still to run. */

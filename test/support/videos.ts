@@ -120,3 +120,56 @@ export function stillVideo(picture: string, out: string, seconds = 4): string {
   ]);
   return out;
 }
+
+/**
+ * A melody of steps (a new pitch every 1/3 s, chosen by `seed`) over quiet noise: sound with enough
+ * structure for audio fingerprints, generated rather than recorded.
+ */
+export function melody(out: string, options: { seed: number; seconds: number }): string {
+  const pitch = `(220+40*mod(floor(t*3)*${7919 + options.seed * 104729}\\,23))`;
+  ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    `aevalsrc=0.5*sin(2*PI*t*${pitch})+0.2*sin(4*PI*t*${pitch}):s=44100:d=${options.seconds}`,
+    '-f',
+    'lavfi',
+    '-i',
+    `anoisesrc=color=pink:amplitude=0.05:seed=${options.seed}:d=${options.seconds}`,
+    '-filter_complex',
+    'amix=inputs=2:normalize=0',
+    '-c:a',
+    'pcm_s16le',
+    out,
+  ]);
+  return out;
+}
+
+/** `video` with its sound replaced: `seconds` of `sound` from `from`, starting `delay` seconds in. */
+export function dub(
+  video: string,
+  sound: string,
+  out: string,
+  options: { from: number; seconds: number; delay: number },
+): string {
+  const delayMs = Math.round(options.delay * 1000);
+  ffmpeg([
+    '-i',
+    video,
+    '-i',
+    sound,
+    '-filter_complex',
+    `[1:a]atrim=${options.from}:${options.from + options.seconds},asetpts=PTS-STARTPTS,adelay=${delayMs}:all=1,apad[a]`,
+    '-map',
+    '0:v',
+    '-map',
+    '[a]',
+    '-c:v',
+    'copy',
+    '-c:a',
+    'aac',
+    '-shortest',
+    out,
+  ]);
+  return out;
+}
