@@ -5,9 +5,11 @@
 #   postgresql              PostgreSQL 15 server binaries: the suite runs once on the embedded database
 #                           and once on a private throwaway server that the tests start themselves
 #                           (test/support/postgres-server.ts); no running server is needed or used
+#   ffmpeg                  ffmpeg/ffprobe: video probing, frame decoding for vPDQ, frame extraction
+#   libchromaprint-tools    fpcalc: Chromaprint audio fingerprints of videos' sound tracks
 set -euo pipefail
 
-packages=(libimage-exiftool-perl libheif-examples postgresql)
+packages=(libimage-exiftool-perl libheif-examples postgresql ffmpeg libchromaprint-tools)
 
 missing=()
 for package in "${packages[@]}"; do

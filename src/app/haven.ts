@@ -25,6 +25,10 @@ import { JobRunner } from '#haven/platform/jobs/job-runner.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
 import { HashSetMatcher } from '#haven/sharing/hash-set-matcher.js';
+import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
+import { videoJobHandler } from '#haven/video/video.jobs.js';
+import { VideoService } from '#haven/video/video.service.js';
+import { VideoTriage } from '#haven/video/video-triage.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -40,6 +44,7 @@ export interface Haven {
   readonly jobs: JobRunner;
   /** Imported hash sets held in memory for matching (triage, lookups, the provider API). */
   readonly hashSets: HashSetMatcher;
+  readonly videos: VideoService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
   close(): Promise<void>;
@@ -86,7 +91,10 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       db,
       dir: path.join(dataDir, 'indexes'),
       databaseId: await databaseId(db),
-      signals: [{ signal: pdqSignal, minQuality: matching.pdqMinQuality }],
+      signals: [
+        { signal: pdqSignal, minQuality: matching.pdqMinQuality },
+        { signal: vpdqSignal, minQuality: matching.pdqMinQuality },
+      ],
       log,
     });
     const settings = new Map<string, PerceptualSettings>([
@@ -98,12 +106,23 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
           useVariants: matching.dihedral,
         },
       ],
+      [
+        vpdqSignal.name,
+        { maxDistance: matching.pdqMaxDistance, minQuality: matching.pdqMinQuality, useVariants: false },
+      ],
     ]);
     const hashSets = new HashSetMatcher({
       maxDistance: matching.pdqMaxDistance,
       minQuality: matching.pdqMinQuality,
     });
-    const triage = new TriageService(indexes, settings, hashSets);
+    const videoTriage = new VideoTriage(indexes, {
+      maxDistance: matching.pdqMaxDistance,
+      minQuality: matching.pdqMinQuality,
+      minShare: config.video.minShare,
+    });
+    const triage = new TriageService(indexes, settings, hashSets, (db, mediaId, hashes) =>
+      videoTriage.offsetsOfImage(db, mediaId, hashes),
+    );
     const analyser = new ImageAnalyser(config.workers.imageThreads);
     cleanups.unshift(() => analyser.close());
     const ingests = new IngestService({
@@ -117,10 +136,30 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       log,
       toolVersion: `haven ${HAVEN_VERSION}`,
     });
-    const lookups = new LookupService({ config, db, analyser, triage });
+    const videos = new VideoService({
+      db,
+      originals,
+      previews,
+      indexes,
+      triage: videoTriage,
+      sampling: {
+        scanPerSecond: config.video.scanPerSecond,
+        collapseDistance: config.video.collapseDistance,
+        sceneDistance: config.video.sceneDistance,
+      },
+      workDir: path.join(dataDir, 'work'),
+      log,
+    });
+    const lookups = new LookupService({
+      config,
+      db,
+      analyser,
+      triage,
+      videos: (video, queryable) => videos.lookup(video, queryable),
+    });
     const jobs = new JobRunner({
       db,
-      handlers: [ingestJobHandler(ingests)],
+      handlers: [ingestJobHandler(ingests), videoJobHandler(videos)],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
@@ -138,6 +177,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       lookups,
       jobs,
       hashSets,
+      videos,
       secretsKey: Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32)),
       async close() {
         if (closed) {

@@ -36,6 +36,8 @@ export async function runIngestToCompletion(
       }
       return (await haven.ingests.get(ingest.id)).state === 'done';
     }, key);
+    // Videos are analysed by jobs of their own: the command reports them once they are done.
+    await haven.jobs.runUntil(async () => (await haven.videos.pendingJobs(ingest.id)) === 0);
   } finally {
     stop();
   }

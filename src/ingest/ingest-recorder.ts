@@ -11,6 +11,7 @@ import { signalValuesService } from '#haven/matching/signal-values.service.js';
 import type { TriageService } from '#haven/matching/triage.service.js';
 import type { Database } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
+import { enqueueVideoAnalysis } from '#haven/video/video-queue.js';
 import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 
 export interface ItemRef {
@@ -45,6 +46,9 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
     const { source, content } = analysed;
     const { itemId, added } = await db.transaction(async (tx) => {
       const { media } = await mediaService.record(tx, draft, this.#ingestId);
+      if (draft.kind === 'video' && draft.analysisState === 'pending') {
+        await enqueueVideoAnalysis(tx, media.id);
+      }
       const added = await signalValuesService.record(tx, media.id, signalValuesOf(analysed));
       await mediaService.recordFile(tx, {
         mediaId: media.id,

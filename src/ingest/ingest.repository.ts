@@ -388,4 +388,28 @@ export const ingestRepository = {
       newImages: counts.newImages,
     };
   },
+  /** Items of a medium still reporting the provisional outcome given before its video analysis. */
+  async itemsAwaitingVideo(db: Queryable, mediaId: string): Promise<{ id: number; ingestId: string }[]> {
+    const rows = await db.query<{ id: number; ingest_id: string }>(
+      `SELECT id, ingest_id FROM ingest_items WHERE media_id = $1 AND kind = 'video' AND status = 'new' ORDER BY id`,
+      [mediaId],
+    );
+    return rows.map((row) => ({ id: row.id, ingestId: row.ingest_id }));
+  },
+
+  async setItemResult(
+    tx: Queryable,
+    itemId: number,
+    result: {
+      status: ItemStatus;
+      matches: readonly TriageMatch[];
+      errorCode: string | null;
+      error: string | null;
+    },
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE ingest_items SET status = $2, matches = $3, error_code = $4, error = $5, processed_at = now() WHERE id = $1`,
+      [itemId, result.status, JSON.stringify(result.matches), result.errorCode, result.error],
+    );
+  },
 };

@@ -50,6 +50,20 @@ const ShownMatch = z
       kind: z.string(),
       cases: z.array(z.string()),
       series: z.array(SeriesFactSchema).meta({ description: 'Series holding the medium' }),
+      similarity: z.number().optional().meta({
+        description: "video matches: share (0-1) of the probe's distinct frames found in the held medium",
+      }),
+      heldSimilarity: z.number().optional().meta({
+        description: "video-to-video: share of the held video's distinct frames found in the probe",
+      }),
+      offsets: z.array(z.number()).optional().meta({
+        description:
+          'time codes (s) of matching frames: in the held video, or in the probe video for a held image',
+      }),
+      probeOffsets: z
+        .array(z.number())
+        .optional()
+        .meta({ description: "video-to-video: the probe's time codes (s)" }),
     }),
     z.object({
       restricted: z.literal(true),
@@ -57,6 +71,7 @@ const ShownMatch = z
       signal: z.string(),
       transform: z.string().nullable(),
       kind: z.string(),
+      similarity: z.number().optional(),
       holders: z.array(z.object({ agency: z.string(), country: z.string(), contact: z.string().nullable() })),
       series: z
         .array(SeriesFactSchema)

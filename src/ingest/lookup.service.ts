@@ -15,12 +15,20 @@ import type { Probe, TriageResult } from '#haven/matching/triage.types.js';
 import type { Config } from '#haven/platform/config/config.schema.js';
 import type { Queryable } from '#haven/platform/db/database.js';
 
+/** A video in hand (a file on disk, or bytes read from an archive), matched without storing it. */
+export type VideoLookup = (
+  video: { readonly filePath: Buffer | null; readonly bytes: Buffer | undefined },
+  db: Queryable,
+) => Promise<TriageResult | { readonly problem: Problem }>;
+
 export type LookupDeps =
   | {
       readonly config: Config;
       readonly db: Queryable;
       readonly analyser: ImageAnalyser;
       readonly triage: TriageService;
+      /** Near matching for videos (frames); without it videos are matched on their exact hashes only. */
+      readonly videos?: VideoLookup;
     }
   | {
       /** Offline (`haven triage --hashset`): no database, probes matched by the given function. */
@@ -58,8 +66,18 @@ export class LookupService {
     };
     const handler: PipelineHandler<LookupRef> = {
       onContent: async (analysed: AnalysedContent, parent) => {
-        const triage = await this.#match(probeOf(analysed));
-        const { content, source, problem } = analysed;
+        let triage = await this.#match(probeOf(analysed));
+        const { content, source } = analysed;
+        let problem = analysed.problem;
+        const deps = this.#deps;
+        if ('videos' in deps && deps.videos && content.sniff.kind === 'video' && !problem && triage.status !== 'exact') {
+          const video = await deps.videos({ filePath: source.filePath, bytes: content.bytes }, deps.db);
+          if ('problem' in video) {
+            problem = video.problem;
+          } else {
+            triage = video;
+          }
+        }
         add(source.pathKey, {
           id: results.length + 1,
           path: source.displayPath,

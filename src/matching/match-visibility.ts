@@ -16,6 +16,7 @@ export interface RestrictedMatch {
   readonly signal: string;
   readonly transform: string | null;
   readonly kind: string;
+  readonly similarity?: number;
   readonly holders: readonly {
     readonly agency: string;
     readonly country: string;
@@ -58,6 +59,7 @@ export async function matchesFor(
       signal: match.signal,
       transform: match.transform,
       kind: match.kind,
+      ...(match.similarity === undefined ? {} : { similarity: match.similarity }),
       holders: (holders.get(match.mediaId) ?? []).map((holder) => ({
         agency: holder.name,
         country: holder.country,

@@ -413,6 +413,7 @@ describe('SignalIndexes: catching up', () => {
     try {
       expect(second.indexes.origins()).toEqual([
         { signal: 'pdq', loadedFrom: 'snapshot', rowsReadAtOpen: 0, entries: 1 },
+        { signal: 'vpdq', loadedFrom: 'snapshot', rowsReadAtOpen: 0, entries: 0 },
       ]);
       expect(exactIds(second.indexes, value)).toHaveLength(1);
     } finally {

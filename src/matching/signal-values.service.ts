@@ -16,6 +16,10 @@ export const signalValuesService = {
     values: readonly SignalValueDraft[],
   ): Promise<StoredSignalValue[]> => signalValuesRepository.insertMissing(tx, mediaId, values),
 
+  /** The medium each stored value row belongs to (rows since removed are absent). */
+  mediaOfRows: (db: Queryable, ids: readonly number[]): Promise<Map<number, string>> =>
+    signalValuesRepository.mediaOfRows(db, ids),
+
   valuesOf: (db: Queryable, mediaId: string): Promise<StoredSignalValue[]> =>
     signalValuesRepository.valuesOfMedia(db, mediaId),
 };

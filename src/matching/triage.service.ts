@@ -14,6 +14,13 @@ import type {
 
 const MAX_NEAR_MATCHES = 100;
 
+/** Time codes (seconds) in a held video of the frames matching these PDQ hashes. */
+export type VideoOffsets = (
+  db: Queryable,
+  mediaId: string,
+  hashes: readonly Uint8Array[],
+) => Promise<number[]>;
+
 interface Candidate {
   distance: number;
   signal: string;
@@ -26,14 +33,18 @@ export class TriageService {
   readonly #settings: ReadonlyMap<string, PerceptualSettings>;
   readonly #lists: ListMatcher | undefined;
 
+  readonly #videoOffsets: VideoOffsets | undefined;
+
   constructor(
     indexes: SignalIndexes,
     settings: ReadonlyMap<string, PerceptualSettings>,
     lists?: ListMatcher,
+    videoOffsets?: VideoOffsets,
   ) {
     this.#indexes = indexes;
     this.#settings = settings;
     this.#lists = lists;
+    this.#videoOffsets = videoOffsets;
   }
 
   async triage(db: Queryable, probe: Probe, options: TriageOptions = {}): Promise<TriageResult> {
@@ -72,6 +83,7 @@ export class TriageService {
       .sort((a, b) => a.distance - b.distance || a.sha256.localeCompare(b.sha256))
       .slice(0, MAX_NEAR_MATCHES);
     exactMatches.sort((a, b) => a.sha256.localeCompare(b.sha256));
+    await this.#addVideoOffsets(db, probe, nearMatches);
     // Hash-set matches count as known material too; known-good ones leave the status alone.
     const lists = this.#lists ? await this.#lists.match(db, probe) : undefined;
     const known = (lists ?? []).filter((list) => list.purpose === 'known');
@@ -86,6 +98,22 @@ export class TriageService {
       matches: [...exactMatches, ...nearMatches],
       ...(lists && lists.length > 0 ? { lists } : {}),
     };
+  }
+
+  /** A photo found in videos: where in each video it appears (time codes). */
+  async #addVideoOffsets(db: Queryable, probe: Probe, matches: TriageMatch[]): Promise<void> {
+    const lookup = this.#videoOffsets;
+    if (!lookup) {
+      return;
+    }
+    const hashes = probe.perceptual
+      .filter((p) => p.signal === 'vpdq')
+      .flatMap((p) => p.variants.slice(0, 1).map((v) => v.bytes));
+    for (const [i, match] of matches.entries()) {
+      if (match.kind === 'video' && match.signal === 'vpdq') {
+        matches[i] = { ...match, similarity: 1, offsets: await lookup(db, match.mediaId, hashes) };
+      }
+    }
   }
 
   async #nearCandidates(db: Queryable, probe: Probe): Promise<Map<string, Candidate>> {

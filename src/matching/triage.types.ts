@@ -22,6 +22,17 @@ export interface TriageMatch {
   readonly transform: string | null;
   readonly kind: string;
   readonly cases: readonly string[];
+  /**
+   * Video matches: the share (0-1) of the probe's distinct frames found in the held medium (for a
+   * probe image against a video: 1).
+   */
+  readonly similarity?: number;
+  /** Video-to-video matches: the share of the held video's distinct frames found in the probe. */
+  readonly heldSimilarity?: number;
+  /** Time codes (seconds) of the matching frames: in the held video, or in the probe video when the held medium is an image. */
+  readonly offsets?: readonly number[];
+  /** Video-to-video matches: the probe's own time codes of its matching frames. */
+  readonly probeOffsets?: readonly number[];
 }
 
 export interface TriageResult {

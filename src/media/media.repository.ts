@@ -9,6 +9,7 @@ import type {
   MediaKind,
   MediaRef,
   MediaSummary,
+  DeferredOutcome,
 } from '#haven/media/media.types.js';
 
 interface MediaRefRow extends Record<string, unknown> {
@@ -233,5 +234,24 @@ export const mediaRepository = {
       [ids, exceptIngestId ?? null],
     );
     return rows.map((row) => ({ ...toRef(row), cases: row.cases ?? [] }));
+  },
+  /** Finishes a medium whose analysis was deferred (video): its outcome, size, metadata and preview. */
+  async completeDeferred(db: Queryable, id: string, outcome: DeferredOutcome): Promise<void> {
+    await db.query(
+      `UPDATE media SET analysis_state = $2, analysis_error = $3, width = COALESCE($4, width), height = COALESCE($5, height),
+              metadata = COALESCE($6, metadata), thumbnail_sha256 = COALESCE($7, thumbnail_sha256),
+              blurred_sha256 = COALESCE($8, blurred_sha256)
+       WHERE id = $1 AND analysis_state = 'pending'`,
+      [
+        id,
+        outcome.analysisState,
+        outcome.analysisError,
+        outcome.width,
+        outcome.height,
+        outcome.metadata && JSON.stringify(outcome.metadata),
+        outcome.thumbnailSha256 && asBuffer(outcome.thumbnailSha256),
+        outcome.blurredSha256 && asBuffer(outcome.blurredSha256),
+      ],
+    );
   },
 };

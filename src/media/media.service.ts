@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '#haven/platform/db/database.js';
 import { mediaRepository } from '#haven/media/media.repository.js';
 import type {
+  DeferredOutcome,
   MediaDetail,
   MediaDraft,
   MediaFacts,
@@ -51,6 +52,11 @@ export const mediaService = {
     mediaRepository.findBySha256(db, sha256),
 
   facts: (db: Queryable, ids: readonly string[]): Promise<MediaFacts[]> => mediaRepository.facts(db, ids),
+  completeDeferred: (tx: Queryable, id: string, outcome: DeferredOutcome): Promise<void> =>
+    mediaRepository.completeDeferred(tx, id, outcome),
+
+  /** Stored facts about a medium, whoever asks (jobs); routes use visibleDetail. */
+  detail: (db: Queryable, id: string): Promise<MediaDetail | undefined> => mediaRepository.detail(db, id),
 
   summaries: (db: Queryable, ids: readonly string[], exceptIngestId?: string): Promise<MediaSummary[]> =>
     mediaRepository.summaries(db, ids, exceptIngestId),

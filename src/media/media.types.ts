@@ -83,3 +83,14 @@ export interface MediaFacts {
   /** EXIF GPS position recorded at ingest, when the image carried one. */
   readonly gps: { readonly latitude: number; readonly longitude: number } | null;
 }
+
+/** The result of an analysis done after ingest (video), applied to a medium still `pending`. */
+export interface DeferredOutcome {
+  readonly analysisState: 'done' | 'error';
+  readonly analysisError: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly metadata: Record<string, unknown> | null;
+  readonly thumbnailSha256: Uint8Array | null;
+  readonly blurredSha256: Uint8Array | null;
+}

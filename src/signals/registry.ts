@@ -1,12 +1,18 @@
-import type { ByteStreamSignalType, PixelSignalType, SignalType } from '#haven/signals/signal-type.js';
+import type {
+  ByteStreamSignalType,
+  FrameSignalType,
+  PixelSignalType,
+  SignalType,
+} from '#haven/signals/signal-type.js';
 import { md5Signal } from '#haven/signals/md5/md5-signal.js';
 import { sha1Signal } from '#haven/signals/sha1/sha1-signal.js';
 import { sha256Signal } from '#haven/signals/sha256/sha256-signal.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
+import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 
 /** Every signal this build knows. Adding one: a folder under signals/ and a line here. */
-export const SIGNALS: readonly SignalType[] = [md5Signal, sha1Signal, sha256Signal, pdqSignal];
+export const SIGNALS: readonly SignalType[] = [md5Signal, sha1Signal, sha256Signal, pdqSignal, vpdqSignal];
 
 export const BYTE_SIGNALS: readonly ByteStreamSignalType[] = SIGNALS.filter(
   (signal): signal is ByteStreamSignalType => signal.input === 'bytes',
@@ -14,6 +20,10 @@ export const BYTE_SIGNALS: readonly ByteStreamSignalType[] = SIGNALS.filter(
 
 export const PIXEL_SIGNALS: readonly PixelSignalType[] = SIGNALS.filter(
   (signal): signal is PixelSignalType => signal.input === 'pixels',
+);
+
+export const FRAME_SIGNALS: readonly FrameSignalType[] = SIGNALS.filter(
+  (signal): signal is FrameSignalType => signal.input === 'frames',
 );
 
 export function signalNamed(name: string): SignalType {

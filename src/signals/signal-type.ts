@@ -91,4 +91,10 @@ export interface PixelSignalType extends SignalTypeCommon {
   variants(image: DecodedImage): { readonly value: SignalValue; readonly variants: readonly SignalVariant[] };
 }
 
-export type SignalType = ByteStreamSignalType | PixelSignalType;
+/** A signal over the frames of a video: each decoded frame hashes on its own, the video is their set. */
+export interface FrameSignalType extends SignalTypeCommon {
+  readonly input: 'frames';
+  hashFrame(frame: DecodedImage): SignalValue;
+}
+
+export type SignalType = ByteStreamSignalType | PixelSignalType | FrameSignalType;

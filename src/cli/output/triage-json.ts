@@ -1,4 +1,18 @@
 import type { IngestItemResult } from '#haven/ingest/ingest.types.js';
+import type { TriageMatch } from '#haven/matching/triage.types.js';
+
+/** Video matches add how much matched (similarity, both ways) and where (time codes in seconds). */
+function videoFields(match: TriageMatch): Record<string, unknown> {
+  if (match.similarity === undefined) {
+    return {};
+  }
+  return {
+    similarity: match.similarity,
+    offsets: match.offsets ?? [],
+    ...(match.heldSimilarity === undefined ? {} : { heldSimilarity: match.heldSimilarity }),
+    ...(match.probeOffsets === undefined ? {} : { probeOffsets: match.probeOffsets }),
+  };
+}
 
 /** The per-file JSON line of `haven ingest --json` and `haven match --json`. */
 export function itemJson(item: IngestItemResult): Record<string, unknown> {
@@ -13,6 +27,7 @@ export function itemJson(item: IngestItemResult): Record<string, unknown> {
       signal: match.signal,
       transform: match.transform,
       cases: match.cases,
+      ...videoFields(match),
     })),
     kind: item.kind,
     mime: item.mime,

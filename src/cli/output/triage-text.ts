@@ -111,11 +111,20 @@ function describeMatch(match: TriageMatch | undefined): string {
     return '';
   }
   const how =
-    match.distance === 0 && match.signal !== 'pdq'
+    match.distance === 0 && match.signal !== 'pdq' && match.signal !== 'vpdq'
       ? `same ${match.signal}`
-      : `${match.signal} distance ${match.distance}${match.transform ? `, ${match.transform}` : ''}`;
+      : `${match.signal} distance ${match.distance}${match.transform ? `, ${match.transform}` : ''}${videoPart(match)}`;
   const cases = match.cases.length > 0 ? ` in case ${match.cases.join(', ')}` : '';
   return `${match.sha256.slice(0, 16)}… (${how})${cases}`;
+}
+
+/** For video matches: how much matched and where ("80% of frames, at 12.0 s, 13.2 s"). */
+function videoPart(match: TriageMatch): string {
+  if (match.similarity === undefined) {
+    return '';
+  }
+  const at = (match.offsets ?? []).slice(0, 3).map((t) => `${t.toFixed(1)} s`);
+  return `, ${Math.round(match.similarity * 100)}% of frames${at.length > 0 ? `, at ${at.join(', ')}` : ''}`;
 }
 
 /** Counts for a list of results (for `haven match`, which has no stored ingest). */

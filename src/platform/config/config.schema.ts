@@ -81,6 +81,22 @@ export const ConfigSchema = z.object({
     /** Files processed concurrently per ingest worker. */
     ingestConcurrency: positiveInt.max(256).default(6),
   }),
+  /** Video analysis (frames, vPDQ, sound). */
+  video: z
+    .object({
+      /**
+       * Frames hashed per second of video. vPDQ's own default (1) misses copies cut between two
+       * samples; 5 with the collapse below found every tested cut (see src/video/README.md).
+       */
+      scanPerSecond: z.coerce.number().positive().max(60).default(5),
+      /** A scanned frame within this PDQ distance of the last kept one is not kept (still shots cost one row). */
+      collapseDistance: z.coerce.number().int().min(0).max(31).default(12),
+      /** PDQ distance between consecutive scanned frames that marks a scene change (keyframe). */
+      sceneDistance: z.coerce.number().int().min(1).max(256).default(80),
+      /** Share (0-1) of distinct frames, either way round, that makes two videos match. */
+      minShare: z.coerce.number().min(0).max(1).default(0.8),
+    })
+    .default({ scanPerSecond: 5, collapseDistance: 12, sceneDistance: 80, minShare: 0.8 }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

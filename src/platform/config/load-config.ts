@@ -76,6 +76,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
         emptyToUndefined(env.HAVEN_IMAGE_THREADS) ?? Math.max(1, Math.min(os.availableParallelism(), 8)),
       ingestConcurrency: emptyToUndefined(env.HAVEN_INGEST_CONCURRENCY),
     },
+    video: {
+      scanPerSecond: emptyToUndefined(env.HAVEN_VIDEO_SCAN_PER_SECOND),
+      collapseDistance: emptyToUndefined(env.HAVEN_VIDEO_COLLAPSE_DISTANCE),
+      sceneDistance: emptyToUndefined(env.HAVEN_VIDEO_SCENE_DISTANCE),
+      minShare: emptyToUndefined(env.HAVEN_VIDEO_MIN_SHARE),
+    },
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

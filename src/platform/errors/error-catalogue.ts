@@ -70,6 +70,11 @@ export const ERROR_CATALOGUE = {
   HASH_LIST_INVALID: { status: 422, message: 'Cannot use the hash list {file}: {reason}' },
   PROVIDER_KEY_INVALID: { status: 401, message: 'Missing, unknown, expired or revoked provider key' },
   PROVIDER_NOT_FOUND: { status: 404, message: 'No provider organisation named {name}' },
+  MEDIA_TOOL_MISSING: {
+    status: 500,
+    message: '{tool} is not installed (Debian: ffmpeg, libchromaprint-tools)',
+  },
+  VIDEO_UNREADABLE: { status: 422, message: 'Cannot read video: {reason}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -2,7 +2,14 @@ import { migration0001 } from '#haven/platform/db/migrations/0001-evidence-core.
 import { migration0002 } from '#haven/platform/db/migrations/0002-agencies-accounts-audit.js';
 import { migration0003 } from '#haven/platform/db/migrations/0003-series-workspace.js';
 import { migration0004 } from '#haven/platform/db/migrations/0004-hash-sharing.js';
+import { migration0005 } from '#haven/platform/db/migrations/0005-video.js';
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];

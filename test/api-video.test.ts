@@ -1,0 +1,243 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ApiClient,
+  errorCode,
+  expectStatus,
+  seedAgency,
+  seedUser,
+  signedInClient,
+} from './support/api-client.js';
+import { apiServerForFile } from './support/api-server.js';
+import { uploadFiles, waitForIngest } from './support/api-upload.js';
+import { pictureJpeg } from './support/images.js';
+import { cutClip, dub, longVideo, melody } from './support/videos.js';
+
+const server = apiServerForFile();
+
+interface ResultItem {
+  path: string;
+  mediaId: string | null;
+  status: string;
+  kind: string | null;
+  matches: Record<string, unknown>[];
+}
+
+let dir: string;
+let film: Buffer;
+let dubbed: Buffer;
+let clip: Buffer;
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'haven-api-video-'));
+  const sound = melody(path.join(dir, 'melody.wav'), { seed: 1, seconds: 30 });
+  const other = await longVideo(dir, { scenes: 3, secondsPerScene: 4, seed: 8 });
+  film = readFileSync(
+    dub(await longVideo(dir, { scenes: 4, secondsPerScene: 5, seed: 7 }), sound, path.join(dir, 'film.mp4'), {
+      from: 0,
+      seconds: 20,
+      delay: 0,
+    }),
+  );
+  // Another picture, with 9 s of the film's sound starting 3.3 s in (the same song on a radio).
+  dubbed = readFileSync(dub(other, sound, path.join(dir, 'dubbed.mp4'), { from: 5, seconds: 9, delay: 3.3 }));
+  clip = readFileSync(
+    cutClip(path.join(dir, 'film.mp4'), path.join(dir, 'clip.mp4'), { start: 6.4, seconds: 7 }),
+  );
+}, 180_000);
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const cookie = (client: ApiClient): Record<string, string> => ({
+  cookie: [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+});
+
+async function ingest(
+  client: ApiClient,
+  files: { name: string; bytes: Uint8Array }[],
+): Promise<ResultItem[]> {
+  const created = expectStatus(
+    await client.post('/cases', { reference: `V-${Date.now()}-${Math.random()}` }),
+    201,
+  );
+  const started = expectStatus(await client.post('/ingests', { caseId: created.body.id }), 201);
+  const ingestId = started.body.id as string;
+  expect((await uploadFiles(client, ingestId, files)).status).toBe(201);
+  expectStatus(await client.post(`/ingests/${ingestId}/start`), 202);
+  await waitForIngest(client, ingestId);
+  const items = (await client.get<{ items: ResultItem[] }>(`/ingests/${ingestId}/results`)).body.items;
+  // The server's job workers analyse videos after the ingest: wait for each, then read again.
+  for (const item of items.filter((i) => i.kind === 'video')) {
+    const deadline = Date.now() + 120_000;
+    while ((await client.get(`/media/${item.mediaId}`)).body.analysisState === 'pending') {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return (await client.get<{ items: ResultItem[] }>(`/ingests/${ingestId}/results`)).body.items;
+}
+
+describe('videos over the API', () => {
+  it('serves the probe, frames, contact sheet, frames on demand, shared sound and ranged playback, audited', async () => {
+    const { haven, url } = server();
+    const agency = await seedAgency(haven, { country: 'NL' });
+    const user = await signedInClient(
+      url,
+      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
+    );
+    const items = await ingest(user, [
+      { name: 'film.mp4', bytes: film },
+      { name: 'dubbed.mp4', bytes: dubbed },
+      { name: 'photo.jpg', bytes: await pictureJpeg(31, 640, 480) },
+    ]);
+    const filmId = items.find((i) => i.path.endsWith('film.mp4'))!.mediaId!;
+    const dubbedId = items.find((i) => i.path.endsWith('dubbed.mp4'))!.mediaId!;
+    const photoId = items.find((i) => i.path.endsWith('photo.jpg'))!.mediaId!;
+
+    const video = expectStatus(await user.get(`/media/${filmId}/video`), 200).body;
+    expect(video).toMatchObject({
+      videoCodec: 'h264',
+      audioCodec: 'aac',
+      hasAudio: true,
+      width: 640,
+      height: 360,
+      fps: 25,
+      hasContactSheet: true,
+      hasAudioFingerprint: true,
+      audioMutedByDefault: true,
+    });
+    expect(video.durationSeconds as number).toBeCloseTo(20, 0);
+    const media = expectStatus(await user.get(`/media/${filmId}`), 200).body;
+    expect(media).toMatchObject({ kind: 'video', analysisState: 'done', width: 640, height: 360 });
+    expect((media.hashes as { signal: string }[]).some((h) => h.signal === 'vpdq')).toBe(true);
+
+    const frames = expectStatus(
+      await user.get<{
+        frames: { position: number; seconds: number; sceneChange: boolean; picture: boolean }[];
+      }>(`/media/${filmId}/frames`),
+      200,
+    ).body.frames;
+    // Four scenes: four scene changes, each with a stored picture, in time order.
+    const scenes = frames.filter((f) => f.sceneChange);
+    expect(scenes.map((f) => Math.round(f.seconds / 5))).toEqual([0, 1, 2, 3]);
+    expect(scenes.every((f) => f.picture)).toBe(true);
+    expect(frames.map((f) => f.seconds)).toEqual([...frames.map((f) => f.seconds)].sort((a, b) => a - b));
+
+    const isGrey = async (response: Response): Promise<boolean> => {
+      const stats = await sharp(Buffer.from(await response.arrayBuffer())).stats();
+      const [r, g, b] = stats.channels;
+      return Math.abs(r!.mean - g!.mean) + Math.abs(g!.mean - b!.mean) < 2;
+    };
+    const get = (p: string): Promise<Response> => fetch(`${url}/api/v1${p}`, { headers: cookie(user) });
+
+    const sheet = await get(`/media/${filmId}/preview`);
+    expect(sheet.status).toBe(200);
+    expect(sheet.headers.get('content-type')).toBe('image/webp');
+    expect(await isGrey(sheet)).toBe(true);
+    const clearSheet = await get(`/media/${filmId}/preview?variant=clear`);
+    const sheetMeta = await sharp(Buffer.from(await clearSheet.arrayBuffer())).metadata();
+    expect(sheetMeta.width).toBeGreaterThan(900);
+    expect(await isGrey(await get(`/media/${filmId}/frames/${scenes[1]!.position}/picture`))).toBe(true);
+    expect(
+      await isGrey(await get(`/media/${filmId}/frames/${scenes[1]!.position}/picture?variant=clear`)),
+    ).toBe(false);
+    const atBlurred = await get(`/media/${filmId}/frame?t=12.5`);
+    expect(atBlurred.status).toBe(200);
+    expect(await isGrey(atBlurred)).toBe(true);
+    const atClear = await get(`/media/${filmId}/frame?t=12.5&variant=clear`);
+    const atMeta = await sharp(Buffer.from(await atClear.arrayBuffer())).metadata();
+    expect([atMeta.width, atMeta.height]).toEqual([640, 360]);
+
+    const range = await fetch(`${url}/api/v1/media/${filmId}/original`, {
+      headers: { ...cookie(user), range: 'bytes=0-1023' },
+    });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-type')).toBe('video/mp4');
+    expect(range.headers.get('content-range')).toBe(`bytes 0-1023/${film.length}`);
+    expect(Buffer.from(await range.arrayBuffer()).equals(film.subarray(0, 1024))).toBe(true);
+
+    const audio = expectStatus(
+      await user.get<{ matches: { mediaId: string; start: number; otherStart: number; seconds: number }[] }>(
+        `/media/${filmId}/audio-matches`,
+      ),
+      200,
+    ).body.matches;
+    expect(audio).toHaveLength(1);
+    expect(audio[0]!.mediaId).toBe(dubbedId);
+    expect(audio[0]!.start).toBeGreaterThan(3.5);
+    expect(audio[0]!.start).toBeLessThan(6.5);
+    expect(audio[0]!.otherStart).toBeGreaterThan(1.8);
+    expect(audio[0]!.otherStart).toBeLessThan(4.8);
+    expect(audio[0]!.seconds).toBeGreaterThan(6);
+
+    // Hostile or wrong requests: clear errors, nothing served.
+    for (const [p, status] of [
+      [`/media/${filmId}/frame?t=-1`, 400],
+      [`/media/${filmId}/frame?t=abc`, 400],
+      [`/media/${filmId}/frame?t=9999`, 400],
+      [`/media/${filmId}/frame?t=1&variant=raw`, 400],
+      [`/media/${filmId}/frames/abc/picture`, 400],
+      [`/media/${filmId}/frames/99999/picture`, 404],
+      [`/media/${photoId}/video`, 404],
+      [`/media/${photoId}/frame?t=1`, 404],
+      [`/media/00000000-0000-4000-8000-000000000000/frames`, 404],
+    ] as const) {
+      const response = await user.get(p);
+      expect(response.status, p).toBe(status);
+      expect(errorCode(response), p).toMatch(/^[A-Z_]+$/);
+    }
+    // Another agency sees none of it.
+    const foreignAgency = await seedAgency(haven, { country: 'DE' });
+    const foreign = await signedInClient(
+      url,
+      await seedUser(haven, { agencyId: foreignAgency.id, roles: ['investigator'] }),
+    );
+    for (const p of [
+      `/media/${filmId}/video`,
+      `/media/${filmId}/frames`,
+      `/media/${filmId}/frame?t=1`,
+      `/media/${filmId}/audio-matches`,
+    ]) {
+      expect((await foreign.get(p)).status, p).toBe(404);
+    }
+
+    const audit = await haven.db.query<{ action: string; details: Record<string, unknown> }>(
+      `SELECT action, details FROM audit_log WHERE object_id = $1 AND action LIKE 'media.preview%' ORDER BY seq`,
+      [filmId],
+    );
+    expect(audit.map((row) => row.action)).toEqual([
+      'media.preview',
+      'media.preview.clear',
+      'media.preview',
+      'media.preview.clear',
+      'media.preview',
+      'media.preview.clear',
+    ]);
+    expect(audit[4]!.details).toMatchObject({ t: 12.5 });
+  }, 300_000);
+
+  it('reports a clip of a held video as near in the ingest results, with similarity and time codes', async () => {
+    const { haven, url } = server();
+    const agency = await seedAgency(haven, { country: 'NL' });
+    const user = await signedInClient(
+      url,
+      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
+    );
+    const held = await ingest(user, [{ name: 'film.mp4', bytes: film }]);
+    const items = await ingest(user, [{ name: 'clip.mp4', bytes: clip }]);
+    expect(items[0]).toMatchObject({ status: 'near', kind: 'video' });
+    const match = items[0]!.matches[0] as {
+      mediaId: string;
+      signal: string;
+      similarity: number;
+      offsets: number[];
+    };
+    expect(match).toMatchObject({ restricted: false, mediaId: held[0]!.mediaId, signal: 'vpdq' });
+    expect(match.similarity).toBeGreaterThanOrEqual(0.8);
+    expect(Math.min(...match.offsets)).toBeGreaterThanOrEqual(5.4);
+    expect(Math.max(...match.offsets)).toBeLessThanOrEqual(14.4);
+  }, 300_000);
+});
