@@ -5,9 +5,11 @@
 #   postgresql              PostgreSQL 15 server binaries: the suite runs once on the embedded database
 #                           and once on a private throwaway server that the tests start themselves
 #                           (test/support/postgres-server.ts); no running server is needed or used
+#   chromium                Debian's Chromium: the web app's end-to-end tests drive it with playwright-core
+#                           (no browser download)
 set -euo pipefail
 
-packages=(libimage-exiftool-perl libheif-examples postgresql)
+packages=(libimage-exiftool-perl libheif-examples postgresql chromium)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -81,6 +81,10 @@ export const ConfigSchema = z.object({
     /** Files processed concurrently per ingest worker. */
     ingestConcurrency: positiveInt.max(256).default(6),
   }),
+  webApp: z.object({
+    /** The built investigators' app served at `/`; absent: web/dist of the installed package. */
+    dir: z.string().min(1).optional(),
+  }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

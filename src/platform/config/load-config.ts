@@ -76,6 +76,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
         emptyToUndefined(env.HAVEN_IMAGE_THREADS) ?? Math.max(1, Math.min(os.availableParallelism(), 8)),
       ingestConcurrency: emptyToUndefined(env.HAVEN_INGEST_CONCURRENCY),
     },
+    webApp: {
+      dir: emptyToUndefined(env.HAVEN_WEB_DIR),
+    },
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
