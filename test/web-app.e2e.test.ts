@@ -22,6 +22,35 @@ import {
  * project only: the browser drives the same HTTP API whose behaviour on both databases the API
  * tests already cover, and a second Chromium run would double the suite's slowest test.
  */
+/** Drops files on the upload page as a real drag and drop does (a DataTransfer with File objects). */
+async function dropFiles(page: Page, files: readonly { name: string; buffer: Buffer }[]): Promise<void> {
+  const payload = JSON.stringify(
+    files.map((file) => ({ name: file.name, base64: file.buffer.toString('base64') })),
+  );
+  const dataTransfer = await page.evaluateHandle(`(() => {
+    const transfer = new DataTransfer();
+    for (const file of ${payload}) {
+      const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+      transfer.items.add(new File([bytes], file.name, { type: 'image/jpeg' }));
+    }
+    return transfer;
+  })()`);
+  await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer });
+}
+
+/** Adds time to the signed-in user's exposure log through the API, as the app does. */
+async function reportExposure(page: Page, seconds: number): Promise<number> {
+  return page.evaluate(`(async () => {
+    const session = await (await fetch('/api/v1/auth/session')).json();
+    const reply = await fetch('/api/v1/wellbeing/exposure', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+      body: JSON.stringify({ seconds: ${seconds}, items: 0 }),
+    });
+    return reply.status;
+  })()`);
+}
+
 describe.runIf(!onPostgres())('web app in Chromium', () => {
   let browser: Browser;
   let webDir: string;
@@ -55,7 +84,13 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
     const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
     await page.getByLabel('Code from the app').fill(totpCode(base32Decode(secret)!, Date.now()));
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+    const codesHeading = page.getByRole('heading', { name: 'Your recovery codes' });
+    const refusal = page.getByRole('alert');
+    await Promise.race([codesHeading.waitFor(), refusal.waitFor()]);
+    if (await refusal.isVisible()) {
+      await screenshot(page, `failed-enrolment-${username}`);
+      throw new Error(`enrolment of ${username} refused: ${await refusal.textContent()}`);
+    }
     const codes = await page.getByRole('list', { name: 'Recovery codes' }).locator('code').allTextContents();
     expect(codes).toHaveLength(10);
     await page.getByLabel('I have stored my recovery codes').check();
@@ -126,19 +161,35 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       await alice.page.getByRole('heading', { name: 'Case NORTH-1' }).waitFor();
       await alice.page.getByRole('link', { name: 'Upload material' }).click();
       const pictures = await Promise.all([1, 2, 3].map((seed) => pictureJpeg(9100 + seed)));
-      await alice.page.getByTestId('file-input').setInputFiles(
-        pictures.map((buffer, index) => ({
-          name: `room-${index + 1}.jpg`,
-          mimeType: 'image/jpeg',
-          buffer,
-        })),
+      const names = pictures.map((_, index) => `room-${index + 1}.jpg`);
+      // The first attempt sends one file only, as if the connection dropped after it.
+      await alice.page
+        .getByTestId('file-input')
+        .setInputFiles([{ name: names[0]!, mimeType: 'image/jpeg', buffer: pictures[0]! }]);
+      await alice.page.getByRole('button', { name: 'Upload', exact: true }).click();
+      await alice.page.getByText('Every file is received.').waitFor();
+      await alice.page.reload();
+      await alice.page.getByText('An unfinished upload into this case is open.').waitFor();
+      // Resumed by dropping all three files: only the two not yet received are sent.
+      await dropFiles(
+        alice.page,
+        pictures.map((buffer, index) => ({ name: names[index]!, buffer })),
       );
       await alice.page.getByRole('heading', { name: /3 files/ }).waitFor();
+      const sent: string[] = [];
+      alice.page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/files')) {
+          sent.push(request.url());
+        }
+      });
       await alice.page.getByRole('button', { name: 'Upload', exact: true }).click();
+      await alice.page.getByText('1 file was already received and not sent again.').waitFor();
       await alice.page.getByRole('button', { name: 'Start processing' }).waitFor();
-      await screenshot(alice.page, '04-upload');
+      expect(sent).toHaveLength(2);
+      await screenshot(alice.page, '04-upload-resumed');
       await alice.page.getByRole('button', { name: 'Start processing' }).click();
       await alice.page.getByTestId('ingest-state').filter({ hasText: 'done' }).waitFor({ timeout: 60_000 });
+      const triageUrl = alice.page.url();
       const newTiles = alice.page.locator('li[data-status="new"]');
       await newTiles.nth(2).waitFor();
       expect(await newTiles.count()).toBe(3);
@@ -178,6 +229,23 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       expect(await alice.page.getByLabel('Blur previews until I reveal them one at a time').isChecked()).toBe(
         true,
       );
+
+      // A break is suggested once the revealed time reaches the span Alice chose (5 minutes; the log
+      // already holds 4 min 58 s, as after a long session).
+      await alice.page.getByLabel('Suggest a break after this many minutes with material revealed').fill('5');
+      await alice.page.getByRole('button', { name: 'Save' }).click();
+      await alice.page.getByText('Saved.').waitFor();
+      expect(await reportExposure(alice.page, 298)).toBe(204);
+      await alice.page.goto(triageUrl);
+      await alice.page.getByRole('button', { name: 'Reveal upload/room-2.jpg' }).click();
+      await alice.page.getByRole('alertdialog', { name: 'Time for a break' }).waitFor({ timeout: 10_000 });
+      await screenshot(alice.page, '07b-break-reminder');
+      await alice.page.getByRole('button', { name: 'Take a break' }).click();
+      await alice.page.getByRole('dialog', { name: 'Safe screen' }).waitFor();
+      await alice.page.getByRole('button', { name: 'Return to work' }).click();
+      expect(await alice.page.locator('figure.preview[data-revealed="true"]').count()).toBe(0);
+      await alice.page.getByRole('link', { name: 'Wellbeing' }).click();
+      await alice.page.locator('tbody tr td').nth(3).filter({ hasText: '1' }).waitFor();
 
       // Bob (Agency South) holds a copy and a near copy; he learns only that Agency North holds them.
       const bob = await newPage();

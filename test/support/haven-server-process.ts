@@ -32,14 +32,14 @@ export function buildWebApp(outDir: string): void {
 }
 
 /**
- * Environment of the served process: cheap password hashes for speed, and session cookies without
- * the Secure flag because the browser reaches the server over plain http on 127.0.0.1.
+ * Environment of the served process: cheap password hashes for speed; session cookies stay Secure
+ * as in production (browsers accept them from http://127.0.0.1, a potentially trustworthy origin).
  */
 async function serverEnv(dataDir: string, webDir: string): Promise<Record<string, string>> {
   return {
     ...(await databaseEnv(dataDir)),
     HAVEN_PASSWORD_COST: '10',
-    HAVEN_SECURE_COOKIES: 'false',
+    HAVEN_SECURE_COOKIES: 'true',
     HAVEN_WEB_DIR: webDir,
     HAVEN_INDEX_REFRESH_SECONDS: '1',
   };

@@ -75,6 +75,8 @@ export function WellbeingProvider({ children }: { children: ReactNode }): ReactN
         flush();
       }
       if (sinceBreak.current >= settings.breakReminderMinutes * 60) {
+        // Nothing stays revealed behind the reminder.
+        setRevealed(new Set());
         setBreakDue(true);
       }
     }, 1000);
