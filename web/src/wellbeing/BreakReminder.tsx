@@ -25,8 +25,8 @@ export function BreakReminder({
       >
         <h2 id="break-title">Time for a break</h2>
         <p id="break-text">
-          You have had material revealed for {minutes} minutes. Step away from the screen for a few minutes;
-          everything will be hidden meanwhile.
+          You have had material revealed for {minutes} minutes, so everything is hidden now. Step away from
+          the screen for a few minutes.
         </p>
         <div className="row">
           <button ref={first} type="button" className="primary" onClick={onBreak}>

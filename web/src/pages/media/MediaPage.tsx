@@ -6,6 +6,7 @@ import { formatBytes, formatTime } from '../../components/format';
 import { Empty, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
 import { Preview } from '../../wellbeing/Preview';
+import { VideoPlayer } from '../../wellbeing/VideoPlayer';
 import { MatchList } from './MatchList';
 
 /** The medium's hashes, metadata, where it occurs, and what else held is identical or near to it. */
@@ -26,6 +27,8 @@ export function MediaPage({ id }: { id: string }): ReactNode {
                   large
                   canReveal={can(session, 'media.preview.clear')}
                 />
+              ) : item.kind === 'video' && can(session, 'media.original') ? (
+                <VideoPlayer mediaId={item.id} label={item.occurrences[0]?.path ?? item.sha256} />
               ) : (
                 <div className="preview-missing">No preview for {item.kind}</div>
               )}
