@@ -3,7 +3,17 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', 'haven-data/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      '.tmp/**',
+      'haven-data/**',
+      'web/dist/**',
+      'test-artifacts/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -48,4 +58,12 @@ export default tseslint.config(
     },
   },
   { files: ['*.js', 'bin/**'], ...tseslint.configs.disableTypeChecked },
+  // The investigators' web app runs in the browser; its files sit under web/ with their own tsconfig.
+  {
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  { files: ['scripts/**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['scripts/**/*.mjs'], rules: { 'no-console': 'off', 'no-restricted-properties': 'off' } },
 );

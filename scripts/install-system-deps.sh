@@ -7,9 +7,11 @@
 #                           (test/support/postgres-server.ts); no running server is needed or used
 #   ffmpeg                  ffmpeg/ffprobe: video probing, frame decoding for vPDQ, frame extraction
 #   libchromaprint-tools    fpcalc: Chromaprint audio fingerprints of videos' sound tracks
+#   chromium                Debian's Chromium: the web app's end-to-end tests drive it with playwright-core
+#                           (no browser download)
 set -euo pipefail
 
-packages=(libimage-exiftool-perl libheif-examples postgresql ffmpeg libchromaprint-tools)
+packages=(libimage-exiftool-perl libheif-examples postgresql ffmpeg libchromaprint-tools chromium)
 
 missing=()
 for package in "${packages[@]}"; do

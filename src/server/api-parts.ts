@@ -14,6 +14,7 @@ import { locationRoutes } from '#haven/locations/location.routes.js';
 import { leadsRoutes } from '#haven/leads/leads.routes.js';
 import { sprintRoutes } from '#haven/taskforce/sprint.routes.js';
 import { videoRoutes } from '#haven/video/video.routes.js';
+import { wellbeingRoutes } from '#haven/wellbeing/wellbeing.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -40,6 +41,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...leadsRoutes({ db }),
       ...sprintRoutes({ db }),
       ...videoRoutes({ db, videos: haven.videos }),
+      ...wellbeingRoutes({ db }),
     ],
   };
 }

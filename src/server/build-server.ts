@@ -9,6 +9,8 @@ import { API_PREFIX, registerRoutes } from '#haven/http/register-routes.js';
 import type { RouteSpec } from '#haven/http/route.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 import type { Readiness } from '#haven/server/readiness.js';
+import { serveWebApp, WEB_APP_CSP } from '#haven/web-app/serve-web-app.js';
+import { defaultWebAppDir, StaticSite } from '#haven/web-app/static-site.js';
 
 export interface ServerParts {
   readonly haven: Haven;
@@ -58,6 +60,10 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     }
     if (request.url.startsWith(API_PREFIX)) {
       reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    } else {
+      reply.header('content-security-policy', WEB_APP_CSP);
+      reply.header('cross-origin-opener-policy', 'same-origin');
+      reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
     }
     done(null, payload);
   });
@@ -117,5 +123,6 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
   });
 
   registerRoutes(app, parts.routes, parts.authenticator);
+  serveWebApp(app, new StaticSite(haven.config.webApp.dir ?? defaultWebAppDir()), API_PREFIX);
   return app;
 }

@@ -74,7 +74,8 @@ export function registerDemo(program: Command): void {
         printLine(
           [
             '',
-            `Haven is serving ${server.url}/api/v1 (OpenAPI: ${server.url}/api/v1/openapi.json). Ctrl-C stops it.`,
+            `Haven is serving the investigators' app at ${server.url}/ and the API at ${server.url}/api/v1`,
+            `(OpenAPI: ${server.url}/api/v1/openapi.json). Ctrl-C stops it.`,
             `Demo account: ${account.username} / ${account.password}  (new password each start; at the first`,
             'sign-in you enrol an authenticator app: TOTP is mandatory for everyone who can see material)',
           ].join('\n'),

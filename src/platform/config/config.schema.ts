@@ -97,6 +97,10 @@ export const ConfigSchema = z.object({
       minShare: z.coerce.number().min(0).max(1).default(0.8),
     })
     .default({ scanPerSecond: 5, collapseDistance: 12, sceneDistance: 80, minShare: 0.8 }),
+  webApp: z.object({
+    /** The built investigators' app served at `/`; absent: web/dist of the installed package. */
+    dir: z.string().min(1).optional(),
+  }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -82,6 +82,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       sceneDistance: emptyToUndefined(env.HAVEN_VIDEO_SCENE_DISTANCE),
       minShare: emptyToUndefined(env.HAVEN_VIDEO_MIN_SHARE),
     },
+    webApp: {
+      dir: emptyToUndefined(env.HAVEN_WEB_DIR),
+    },
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -3,6 +3,7 @@ import { migration0002 } from '#haven/platform/db/migrations/0002-agencies-accou
 import { migration0003 } from '#haven/platform/db/migrations/0003-series-workspace.js';
 import { migration0004 } from '#haven/platform/db/migrations/0004-hash-sharing.js';
 import { migration0005 } from '#haven/platform/db/migrations/0005-video.js';
+import { migration0006 } from '#haven/platform/db/migrations/0006-wellbeing.js';
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0003,
   migration0004,
   migration0005,
+  migration0006,
 ];

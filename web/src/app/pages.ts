@@ -1,0 +1,22 @@
+import { adminPages } from '../pages/admin/admin.pages';
+import { auditPages } from '../pages/audit/audit.pages';
+import { casePages } from '../pages/cases/case.pages';
+import { dashboardPages } from '../pages/dashboard/dashboard.pages';
+import { ingestPages } from '../pages/ingests/ingest.pages';
+import { mediaPages } from '../pages/media/media.pages';
+import { youPages } from '../pages/you/you.pages';
+import type { PageDefinition } from './page-registry';
+
+/**
+ * Every page of the app, in menu order. A new area (series, victims, leads, taskforce,
+ * statistics) is a folder under pages/ exporting its PageDefinition list, added here.
+ */
+export const PAGES: readonly PageDefinition[] = [
+  ...dashboardPages,
+  ...casePages,
+  ...ingestPages,
+  ...mediaPages,
+  ...adminPages,
+  ...auditPages,
+  ...youPages,
+];

@@ -1,0 +1,185 @@
+import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import { api, type Schemas } from '../../api/client';
+import { Link } from '../../app/router';
+import { can, useSession } from '../../app/session';
+import { formatTime } from '../../components/format';
+import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states';
+import { useLoad } from '../../components/use-load';
+
+export function CaseDetailPage({ id }: { id: string }): ReactNode {
+  const { session } = useSession();
+  const found = useLoad(() => api.get('/api/v1/cases/{id}', { path: { id } }), [id]);
+  const ingests = useLoad(
+    () =>
+      can(session, 'ingest.read')
+        ? api.get('/api/v1/cases/{id}/ingests', { path: { id } })
+        : Promise.resolve({ ingests: [] }),
+    [id],
+  );
+  return (
+    <Loaded state={found} what="the case">
+      {(item) => (
+        <>
+          <PageHeader title={`Case ${item.reference}`}>
+            {item.own && can(session, 'ingest.create') ? (
+              <Link className="button primary" to={`/cases/${item.id}/upload`}>
+                Upload material
+              </Link>
+            ) : null}
+          </PageHeader>
+          <div className="grid-2">
+            <section className="card" aria-labelledby="case-facts">
+              <h2 id="case-facts">About</h2>
+              <dl className="facts">
+                <dt>Title</dt>
+                <dd>{item.title ?? '–'}</dd>
+                <dt>Owner</dt>
+                <dd>{item.own ? 'Your agency' : 'Another agency (shared with you)'}</dd>
+                <dt>Opened</dt>
+                <dd>
+                  {formatTime(item.createdAt)} by {item.createdBy}
+                </dd>
+                <dt>Sharing</dt>
+                <dd>{item.sharing}</dd>
+              </dl>
+            </section>
+            {item.own && can(session, 'case.share') ? (
+              <SharingForm item={item} onSaved={found.reload} />
+            ) : null}
+          </div>
+          <section className="card" aria-labelledby="case-ingests">
+            <h2 id="case-ingests">Ingests</h2>
+            <Loaded state={ingests} what="ingests">
+              {({ ingests: list }) =>
+                list.length === 0 ? (
+                  <Empty>Nothing has been loaded into this case yet.</Empty>
+                ) : (
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">Started</th>
+                        <th scope="col">By</th>
+                        <th scope="col">State</th>
+                        <th scope="col">Files</th>
+                        <th scope="col">New</th>
+                        <th scope="col">Near</th>
+                        <th scope="col">Exact</th>
+                        <th scope="col">Errors</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {list.map((ingest) => (
+                        <tr key={ingest.id}>
+                          <td>
+                            <Link to={`/ingests/${ingest.id}`}>{formatTime(ingest.startedAt)}</Link>
+                          </td>
+                          <td>{ingest.operator}</td>
+                          <td>{ingest.state}</td>
+                          <td>{ingest.progress.files}</td>
+                          <td>{ingest.progress.new}</td>
+                          <td>{ingest.progress.near}</td>
+                          <td>{ingest.progress.exact}</td>
+                          <td>{ingest.progress.error}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )
+              }
+            </Loaded>
+          </section>
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+const LEVELS: readonly { value: Schemas['Case']['sharing']; label: string }[] = [
+  { value: 'agency', label: 'Your agency only' },
+  { value: 'selected', label: 'Selected agencies' },
+  { value: 'network', label: 'Every member agency' },
+];
+
+function SharingForm({ item, onSaved }: { item: Schemas['Case']; onSaved: () => void }): ReactNode {
+  const [sharing, setSharing] = useState(item.sharing);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(item.sharedWith));
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  const agencies = useLoad(() => api.get('/api/v1/agencies'), []);
+  const submit = async (event: SyntheticEvent): Promise<void> => {
+    event.preventDefault();
+    setError(undefined);
+    setSaved(false);
+    try {
+      await api.put('/api/v1/cases/{id}/sharing', {
+        path: { id: item.id },
+        body: { sharing, agencies: sharing === 'selected' ? [...chosen] : [] },
+      });
+      setSaved(true);
+      onSaved();
+    } catch (failure) {
+      api.noteFailure(failure);
+      setError(failure);
+    }
+  };
+  return (
+    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="sharing-title">
+      <h2 id="sharing-title">Sharing</h2>
+      <fieldset>
+        <legend>Who may see this case and its material</legend>
+        {LEVELS.map((level) => (
+          <label key={level.value} className="check">
+            <input
+              type="radio"
+              name="sharing"
+              value={level.value}
+              checked={sharing === level.value}
+              onChange={() => {
+                setSharing(level.value);
+              }}
+            />
+            {level.label}
+          </label>
+        ))}
+      </fieldset>
+      {sharing === 'selected' ? (
+        <Loaded state={agencies} what="agencies">
+          {({ agencies: list }) => (
+            <fieldset>
+              <legend>Agencies</legend>
+              {list
+                .filter((agency) => agency.id !== item.agencyId)
+                .map((agency) => (
+                  <label key={agency.id} className="check">
+                    <input
+                      type="checkbox"
+                      checked={chosen.has(agency.id)}
+                      onChange={(event) => {
+                        const next = new Set(chosen);
+                        if (event.target.checked) {
+                          next.add(agency.id);
+                        } else {
+                          next.delete(agency.id);
+                        }
+                        setChosen(next);
+                      }}
+                    />
+                    {agency.name} ({agency.country})
+                  </label>
+                ))}
+            </fieldset>
+          )}
+        </Loaded>
+      ) : null}
+      <button type="submit" className="primary">
+        Save sharing
+      </button>
+      {saved ? (
+        <p role="status" className="ok">
+          Sharing saved.
+        </p>
+      ) : null}
+      {error ? <ErrorMessage error={error} title="Sharing not changed" /> : null}
+    </form>
+  );
+}

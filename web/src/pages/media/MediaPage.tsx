@@ -1,0 +1,199 @@
+import type { ReactNode } from 'react';
+import { api, type Schemas } from '../../api/client';
+import { Link } from '../../app/router';
+import { can, useSession } from '../../app/session';
+import { formatBytes, formatTime } from '../../components/format';
+import { Empty, Loaded, PageHeader } from '../../components/states';
+import { useLoad } from '../../components/use-load';
+import { Preview } from '../../wellbeing/Preview';
+import { VideoPlayer } from '../../wellbeing/VideoPlayer';
+import { MatchList } from './MatchList';
+
+/** The medium's hashes, metadata, where it occurs, and what else held is identical or near to it. */
+export function MediaPage({ id }: { id: string }): ReactNode {
+  const { session } = useSession();
+  const medium = useLoad(() => api.get('/api/v1/media/{id}', { path: { id } }), [id]);
+  return (
+    <Loaded state={medium} what="the medium">
+      {(item) => (
+        <>
+          <PageHeader title={`Medium ${item.sha256.slice(0, 16)}…`} />
+          <div className="media-detail">
+            <div>
+              {item.kind === 'image' && can(session, 'media.preview') ? (
+                <Preview
+                  mediaId={item.id}
+                  label={item.occurrences[0]?.path ?? item.sha256}
+                  large
+                  canReveal={can(session, 'media.preview.clear')}
+                />
+              ) : item.kind === 'video' && can(session, 'media.original') ? (
+                <VideoPlayer mediaId={item.id} label={item.occurrences[0]?.path ?? item.sha256} />
+              ) : (
+                <div className="preview-missing">No preview for {item.kind}</div>
+              )}
+            </div>
+            <section className="card" aria-labelledby="facts-title">
+              <h2 id="facts-title">File</h2>
+              <dl className="facts">
+                <dt>Type</dt>
+                <dd>
+                  {item.mime} ({item.kind}
+                  {item.format ? `, ${item.format}` : ''})
+                </dd>
+                <dt>Size</dt>
+                <dd>{formatBytes(item.size)}</dd>
+                <dt>Dimensions</dt>
+                <dd>{item.width && item.height ? `${item.width} × ${item.height}` : '–'}</dd>
+                <dt>First recorded</dt>
+                <dd>{formatTime(item.firstRecordedAt)}</dd>
+                <dt>Analysis</dt>
+                <dd>
+                  {item.analysisState}
+                  {item.analysisError ? `: ${item.analysisError}` : ''}
+                </dd>
+              </dl>
+            </section>
+          </div>
+          <section className="card" aria-labelledby="hashes-title">
+            <h2 id="hashes-title">Hashes</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Signal</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">Quality</th>
+                </tr>
+              </thead>
+              <tbody>
+                {item.hashes.map((hash) => (
+                  <tr key={`${hash.signal}:${hash.value}`}>
+                    <td>{hash.signal}</td>
+                    <td>
+                      <code className="hash">{hash.value}</code>
+                    </td>
+                    <td>{hash.quality ?? '–'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          {can(session, 'lookup.hash') ? <Matches item={item} /> : null}
+          <Metadata metadata={item.metadata} />
+          <section className="card" aria-labelledby="occurrences-title">
+            <h2 id="occurrences-title">Where it occurs</h2>
+            {item.occurrences.length === 0 ? (
+              <Empty>No occurrence in a case visible to you.</Empty>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Case</th>
+                    <th scope="col">Path</th>
+                    <th scope="col">Size</th>
+                    <th scope="col">Modified</th>
+                    <th scope="col">Recorded</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {item.occurrences.map((occurrence, index) => (
+                    <tr key={index}>
+                      <td>
+                        <Link to={`/cases/${occurrence.caseId}`}>{occurrence.caseReference}</Link>
+                      </td>
+                      <td className="path">{occurrence.path}</td>
+                      <td>{formatBytes(occurrence.size)}</td>
+                      <td>{formatTime(occurrence.modifiedAt)}</td>
+                      <td>{formatTime(occurrence.recordedAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+const LOOKUP_SIGNALS = new Set(['sha256', 'pdq']);
+
+/** Other held media identical or near to this one (the medium itself left out). */
+function Matches({ item }: { item: Schemas['Media'] }): ReactNode {
+  const probes = item.hashes
+    .filter((hash) => LOOKUP_SIGNALS.has(hash.signal))
+    .map((hash) => ({
+      signal: hash.signal as 'sha256' | 'pdq',
+      value: hash.value,
+      ...(hash.quality === null ? {} : { quality: hash.quality }),
+    }));
+  const found = useLoad(
+    async () =>
+      probes.length === 0 ? { results: [] } : api.post('/api/v1/lookup', { body: { hashes: probes } }),
+    [item.id],
+  );
+  return (
+    <section className="card" aria-labelledby="matches-title">
+      <h2 id="matches-title">Matches</h2>
+      <Loaded state={found} what="matches">
+        {({ results }) => {
+          const seen = new Set<string>();
+          const others = results
+            .flatMap((result) => result.matches)
+            .filter((match) => {
+              const key = match.restricted
+                ? `r:${match.signal}:${match.distance}:${match.holders.map((holder) => holder.agency).join()}`
+                : match.mediaId;
+              if (!match.restricted && match.mediaId === item.id) {
+                return false;
+              }
+              if (seen.has(key)) {
+                return false;
+              }
+              seen.add(key);
+              return true;
+            });
+          return others.length === 0 ? (
+            <Empty>No other held medium is identical or near to this one.</Empty>
+          ) : (
+            <MatchList matches={others} />
+          );
+        }}
+      </Loaded>
+    </section>
+  );
+}
+
+/** EXIF and XMP as recorded; GPS as coordinates. */
+function Metadata({ metadata }: { metadata: Schemas['Media']['metadata'] }): ReactNode {
+  const rows = Object.entries(metadata ?? {}).filter(([, value]) => value !== null && value !== undefined);
+  const latitude = metadata?.gpsLatitude;
+  const longitude = metadata?.gpsLongitude;
+  return (
+    <section className="card" aria-labelledby="metadata-title">
+      <h2 id="metadata-title">Metadata</h2>
+      {typeof latitude === 'number' && typeof longitude === 'number' ? (
+        <p data-testid="gps">
+          GPS position: {latitude.toFixed(6)}, {longitude.toFixed(6)}
+        </p>
+      ) : null}
+      {rows.length === 0 ? (
+        <Empty>No EXIF or XMP metadata recorded.</Empty>
+      ) : (
+        <dl className="facts">
+          {rows.map(([key, value]) => (
+            <div key={key} className="fact">
+              <dt>{key}</dt>
+              <dd>
+                {typeof value === 'object'
+                  ? JSON.stringify(value)
+                  : String(value as string | number | boolean)}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}

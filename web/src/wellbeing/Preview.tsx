@@ -1,0 +1,80 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { apiUrl } from '../api/client';
+import { useWellbeing } from './wellbeing-context';
+
+/**
+ * A medium's preview, blurred and greyscale until the user reveals this one item. Revealing asks
+ * the server for the clear preview, which the server records in the audit log.
+ */
+export function Preview({
+  mediaId,
+  label,
+  large = false,
+  canReveal,
+}: {
+  mediaId: string;
+  /** Says which item this is (file name), never what it shows. */
+  label: string;
+  large?: boolean;
+  canReveal: boolean;
+}): ReactNode {
+  const { settings, revealed, reveal, hide } = useWellbeing();
+  const [failed, setFailed] = useState(false);
+  const open = revealed.has(mediaId);
+  const clearByDefault = canReveal && !settings.blurPreviews;
+
+  // A user who relaxed blurring sees items clear at once; they still count as revealed.
+  useEffect(() => {
+    if (clearByDefault) {
+      reveal(mediaId);
+      return () => {
+        hide(mediaId);
+      };
+    }
+    return undefined;
+  }, [clearByDefault, mediaId, reveal, hide]);
+
+  const variant = open ? 'clear' : 'blurred';
+  const classes = [
+    'preview-image',
+    open ? 'is-revealed' : 'is-blurred',
+    open && settings.greyscalePreviews ? 'is-grey' : '',
+  ];
+  return (
+    <figure className={`preview ${large ? 'preview-large' : ''}`} data-revealed={open ? 'true' : 'false'}>
+      <div className="preview-frame">
+        {failed ? (
+          <div className="preview-missing">No preview</div>
+        ) : (
+          <img
+            key={variant}
+            className={classes.join(' ')}
+            src={apiUrl('/api/v1/media/{id}/preview', { id: mediaId }, { variant })}
+            alt={open ? `Revealed preview of ${label}` : `Blurred preview of ${label}`}
+            draggable={false}
+            onError={() => {
+              setFailed(true);
+            }}
+          />
+        )}
+      </div>
+      {canReveal && !failed ? (
+        <button
+          type="button"
+          className="reveal-button"
+          aria-pressed={open}
+          aria-label={open ? `Hide ${label}` : `Reveal ${label}`}
+          onClick={() => {
+            if (open) {
+              hide(mediaId);
+            } else {
+              reveal(mediaId);
+            }
+          }}
+        >
+          {open ? 'Hide' : 'Reveal'}
+        </button>
+      ) : null}
+    </figure>
+  );
+}

@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { apiUrl } from '../api/client';
+import { useWellbeing } from './wellbeing-context';
+
+/**
+ * A video from its original: hidden until the user reveals it (an audited original view), muted
+ * unless the user chose otherwise, greyscale like previews.
+ */
+export function VideoPlayer({ mediaId, label }: { mediaId: string; label: string }): ReactNode {
+  const { settings, revealed, reveal, hide } = useWellbeing();
+  const open = revealed.has(mediaId);
+  return (
+    <figure className="preview preview-large" data-revealed={open ? 'true' : 'false'}>
+      <div className="preview-frame">
+        {open ? (
+          <video
+            className={`preview-image ${settings.greyscalePreviews ? 'is-grey' : ''}`}
+            src={apiUrl('/api/v1/media/{id}/original', { id: mediaId })}
+            controls
+            muted={settings.muteVideo}
+            preload="metadata"
+            aria-label={`Video ${label}`}
+          />
+        ) : (
+          <div className="preview-missing">Video hidden</div>
+        )}
+      </div>
+      <button
+        type="button"
+        className="reveal-button"
+        aria-pressed={open}
+        aria-label={open ? `Hide ${label}` : `Reveal ${label}`}
+        onClick={() => {
+          if (open) {
+            hide(mediaId);
+          } else {
+            reveal(mediaId);
+          }
+        }}
+      >
+        {open ? 'Hide' : 'Reveal'}
+      </button>
+    </figure>
+  );
+}
