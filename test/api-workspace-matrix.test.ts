@@ -87,6 +87,8 @@ interface Probe {
 
 interface ScopeWorld {
   readonly owner: Member;
+  /** A sprint coordinated by the scope's agency (ours takes part in the shared one). */
+  readonly sprint: string;
   readonly material: Uploaded;
   readonly series: string;
   readonly victim: string;
@@ -303,7 +305,8 @@ const PROBES: readonly Probe[] = [
   {
     route: 'POST /victims/:id/identification',
     rule: 'read',
-    target: (scope) => freshPerson(scope, 'victims'),
+    // On a series of its own: identifying a victim marks its series, which sprints then refuse.
+    target: async (scope) => freshPerson(scope, 'victims', await freshSeries(scope)),
     call: (caller, id) => caller.client.post(`/victims/${id}/identification`, {}),
   },
   {
@@ -407,6 +410,72 @@ const PROBES: readonly Probe[] = [
     rule: 'open',
     call: (caller) => caller.client.post('/notifications/read-all'),
   },
+  {
+    route: 'GET /sprints',
+    rule: 'open',
+    call: (caller) => caller.client.get('/sprints'),
+    verify: (body) => {
+      const listed = ids(body.sprints);
+      expect(listed).toContain(world.scopes.own.sprint);
+      expect(listed).toContain(world.scopes.shared.sprint);
+      expect(listed).not.toContain(world.scopes.foreign.sprint);
+    },
+  },
+  {
+    route: 'POST /sprints',
+    rule: 'open',
+    call: (caller) =>
+      caller.client.post('/sprints', {
+        name: 'Matrix sprint',
+        startsOn: '2026-01-05',
+        endsOn: '2026-01-16',
+        agencies: [world.agencies.shared.id],
+      }),
+  },
+  {
+    route: 'GET /sprints/:id',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].sprint),
+    call: (caller, id) => caller.client.get(`/sprints/${id}`),
+  },
+  {
+    route: 'POST /sprints/:id/series',
+    rule: 'owner',
+    target: (scope) => Promise.resolve(world.scopes[scope].sprint),
+    call: (caller, id) =>
+      caller.client.post(`/sprints/${id}/series`, {
+        seriesId: world.scopes.own.series,
+        agencyId: world.agencies.own.id,
+      }),
+  },
+  {
+    // The assigned agency records: in our sprint the series is ours; in the shared one, theirs.
+    route: 'PUT /sprints/:id/series/:seriesId',
+    rule: 'owner',
+    target: (scope) => Promise.resolve(`${world.scopes[scope].sprint}|${world.scopes[scope].series}`),
+    call: (caller, target) => {
+      const [sprint, series] = parts(target);
+      return caller.client.put(`/sprints/${sprint}/series/${series}`, { outcome: 'needs_more_work' });
+    },
+  },
+  {
+    route: 'GET /sprints/:id/report',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].sprint),
+    call: (caller, id) => caller.client.get(`/sprints/${id}/report`),
+  },
+  {
+    route: 'GET /sprints/:id/packages/:country',
+    rule: 'owner',
+    target: (scope) => Promise.resolve(world.scopes[scope].sprint),
+    call: (caller, id) => caller.client.get(`/sprints/${id}/packages/PT`),
+  },
+  {
+    route: 'POST /sprints/:id/packages/:country/disseminate',
+    rule: 'owner',
+    target: (scope) => Promise.resolve(world.scopes[scope].sprint),
+    call: (caller, id) => caller.client.post(`/sprints/${id}/packages/PT/disseminate`),
+  },
 ];
 
 // --- expected outcomes
@@ -509,8 +578,35 @@ describe(`workspace access matrix: ${PROBES.length} probes x ${COLUMN_LABELS.len
       }
       const person = async (kind: string): Promise<string> =>
         expectStatus(await owner.client.post(`/${kind}`, { seriesIds: [series.id] }), 201).body.id as string;
+      // Sprints: ours with the shared agency taking part, theirs with ours, the foreign one alone.
+      const coordinator = await signedInClient(
+        url,
+        await seedUser(haven, { agencyId: owner.agency.id, roles: ['taskforce_coordinator'] }),
+      );
+      const participants =
+        scope === 'own' ? [shared.agency.id] : scope === 'shared' ? [own.agency.id] : [owner.agency.id];
+      if (scope !== 'foreign') {
+        await shareSeries(owner.client, series.id, scope === 'own' ? [shared.agency.id] : [own.agency.id]);
+      }
+      const sprint = expectStatus(
+        await coordinator.post('/sprints', {
+          name: `Sprint ${scope}`,
+          startsOn: '2026-01-05',
+          endsOn: '2026-01-16',
+          agencies: participants,
+        }),
+        201,
+      ).body.id as string;
+      expectStatus(
+        await coordinator.post(`/sprints/${sprint}/series`, {
+          seriesId: series.id,
+          agencyId: owner.agency.id,
+        }),
+        200,
+      );
       scopes[scope] = {
         owner,
+        sprint,
         material,
         series: series.id,
         victim: await person('victims'),

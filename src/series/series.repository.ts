@@ -144,6 +144,15 @@ export const seriesRepository = {
     return rows.length > 0;
   },
 
+  /** How many of the series have an identified victim. */
+  async identifiedCount(db: Queryable, ids: readonly string[]): Promise<number> {
+    const rows = await db.query<{ n: string }>(
+      'SELECT count(*) AS n FROM series WHERE id = ANY($1::uuid[]) AND victim_identified_at IS NOT NULL',
+      [ids],
+    );
+    return Number(rows[0]!.n);
+  },
+
   /** The ids among `ids` whose condition (SQL over alias s; agency in $2) holds. */
   async visibleAmong(
     db: Queryable,

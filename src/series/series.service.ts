@@ -495,6 +495,9 @@ export const seriesService = {
   agencyCanSee: (db: Queryable, id: string, agencyId: string): Promise<boolean> =>
     seriesRepository.isVisible(db, id, accessService.seriesVisibleSql('s', '$2'), agencyId),
 
+  identifiedCount: (db: Queryable, ids: readonly string[]): Promise<number> =>
+    ids.length === 0 ? Promise.resolve(0) : seriesRepository.identifiedCount(db, ids),
+
   /** Which of the media the actor may see (to offer them for a series). */
   visibleMediaOf: (db: Queryable, actor: Actor, mediaIds: readonly string[]): Promise<Set<string>> =>
     accessService.visibleMedia(db, actor, [...new Set(mediaIds)]),

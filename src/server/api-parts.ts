@@ -12,6 +12,7 @@ import { peopleRoutes } from '#haven/people/people.routes.js';
 import { clueRoutes } from '#haven/clues/clue.routes.js';
 import { locationRoutes } from '#haven/locations/location.routes.js';
 import { leadsRoutes } from '#haven/leads/leads.routes.js';
+import { sprintRoutes } from '#haven/taskforce/sprint.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -36,6 +37,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...clueRoutes({ db }),
       ...locationRoutes({ db }),
       ...leadsRoutes({ db }),
+      ...sprintRoutes({ db }),
     ],
   };
 }
