@@ -476,6 +476,14 @@ const PROBES: readonly Probe[] = [
     target: (scope) => Promise.resolve(world.scopes[scope].sprint),
     call: (caller, id) => caller.client.post(`/sprints/${id}/packages/PT/disseminate`),
   },
+  {
+    route: 'GET /stats',
+    rule: 'open',
+    call: (caller) => caller.client.get('/stats'),
+    verify: (body) => {
+      expect(body.totals).toMatchObject({ agencies: expect.any(Number) as number });
+    },
+  },
 ];
 
 // --- expected outcomes

@@ -13,6 +13,7 @@ import { clueRoutes } from '#haven/clues/clue.routes.js';
 import { locationRoutes } from '#haven/locations/location.routes.js';
 import { leadsRoutes } from '#haven/leads/leads.routes.js';
 import { sprintRoutes } from '#haven/taskforce/sprint.routes.js';
+import { statsRoutes } from '#haven/stats/stats.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -38,6 +39,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...locationRoutes({ db }),
       ...leadsRoutes({ db }),
       ...sprintRoutes({ db }),
+      ...statsRoutes({ db }),
     ],
   };
 }
