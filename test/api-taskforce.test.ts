@@ -191,7 +191,7 @@ describe('taskforce sprints', () => {
   });
 
   it('builds the dissemination package per country without media, then disseminates it', async () => {
-    const before = expectStatus(await be.client.get<JsonObject>(`/sprints/${sprintId}/report`), 200).body;
+    const before = expectStatus(await be.client.get(`/sprints/${sprintId}/report`), 200).body;
     expect(before).toMatchObject({
       seriesAssigned: 2,
       seriesEvaluated: 2,
@@ -263,10 +263,7 @@ describe('taskforce sprints', () => {
     });
     // The receiving side identifies the victim; the report counts it.
     expectStatus(await nl.client.post(`/series/${s1.id}/status`, { status: 'victim_identified' }), 200);
-    const after = expectStatus(
-      await coordinator.client.get<JsonObject>(`/sprints/${sprintId}/report`),
-      200,
-    ).body;
+    const after = expectStatus(await coordinator.client.get(`/sprints/${sprintId}/report`), 200).body;
     expect(after).toMatchObject({ seriesDisseminated: 1, victimsIdentified: 1 });
     const actions = await server().haven.db.query<{ action: string }>(
       "SELECT action FROM audit_log WHERE object_type = 'sprint' AND object_id = $1 ORDER BY seq",

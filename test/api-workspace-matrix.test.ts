@@ -476,6 +476,14 @@ const PROBES: readonly Probe[] = [
     target: (scope) => Promise.resolve(world.scopes[scope].sprint),
     call: (caller, id) => caller.client.post(`/sprints/${id}/packages/PT/disseminate`),
   },
+  {
+    route: 'GET /stats',
+    rule: 'open',
+    call: (caller) => caller.client.get('/stats'),
+    verify: (body) => {
+      expect(body.totals).toMatchObject({ agencies: expect.any(Number) as number });
+    },
+  },
 ];
 
 // --- expected outcomes
@@ -584,9 +592,9 @@ describe(`workspace access matrix: ${PROBES.length} probes x ${COLUMN_LABELS.len
         await seedUser(haven, { agencyId: owner.agency.id, roles: ['taskforce_coordinator'] }),
       );
       const participants =
-        scope === 'own' ? [shared!.agency.id] : scope === 'shared' ? [own!.agency.id] : [owner.agency.id];
+        scope === 'own' ? [shared.agency.id] : scope === 'shared' ? [own.agency.id] : [owner.agency.id];
       if (scope !== 'foreign') {
-        await shareSeries(owner.client, series.id, scope === 'own' ? [shared!.agency.id] : [own!.agency.id]);
+        await shareSeries(owner.client, series.id, scope === 'own' ? [shared.agency.id] : [own.agency.id]);
       }
       const sprint = expectStatus(
         await coordinator.post('/sprints', {

@@ -36,9 +36,8 @@ describe('README', () => {
   });
 
   it('uses the Luxembourg Guidelines terminology everywhere', () => {
-    // Assembled from parts so that the repository itself never contains the terms (terminology.test.ts).
-    expect(readme.toLowerCase()).not.toMatch(
-      new RegExp(`${['child', 'porn'].join(' ')}|${['kid', 'die'].join('')} porn`),
-    );
+    // Assembled from pieces so that the repository-wide check (terminology.test.ts) passes this file.
+    const forbidden = new RegExp(['child ' + 'porn', 'kid' + 'die'].join('|'));
+    expect(readme.toLowerCase()).not.toMatch(forbidden);
   });
 });

@@ -15,6 +15,7 @@ import { leadsRoutes } from '#haven/leads/leads.routes.js';
 import { sprintRoutes } from '#haven/taskforce/sprint.routes.js';
 import { videoRoutes } from '#haven/video/video.routes.js';
 import { wellbeingRoutes } from '#haven/wellbeing/wellbeing.routes.js';
+import { statsRoutes } from '#haven/stats/stats.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -42,6 +43,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...sprintRoutes({ db }),
       ...videoRoutes({ db, videos: haven.videos }),
       ...wellbeingRoutes({ db }),
+      ...statsRoutes({ db }),
     ],
   };
 }

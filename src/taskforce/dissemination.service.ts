@@ -109,7 +109,7 @@ async function packaged(
       mediaSha256: sha256Of.get(clue.mediaId) ?? '',
       rect: clue.rect,
     })),
-    hashes: hashes.sort((a, b) => (a.values.sha256 ?? '').localeCompare(b.values.sha256 ?? '')),
+    hashes: hashes.sort((a, b) => a.values.sha256.localeCompare(b.values.sha256)),
     mediaIncluded: false,
   };
 }
