@@ -25,6 +25,7 @@ import { JobRunner } from '#haven/platform/jobs/job-runner.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
 import { HashSetMatcher } from '#haven/sharing/hash-set-matcher.js';
+import { ProviderService } from '#haven/sharing/provider/provider.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -40,6 +41,8 @@ export interface Haven {
   readonly jobs: JobRunner;
   /** Imported hash sets held in memory for matching (triage, lookups, the provider API). */
   readonly hashSets: HashSetMatcher;
+  /** The hash-only API for provider organisations. */
+  readonly providers: ProviderService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
   close(): Promise<void>;
@@ -125,6 +128,8 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
     cleanups.unshift(() => indexes.save());
+    const secretsKey = Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32));
+    const providers = new ProviderService({ db, hashSets, secretsKey });
     let closed = false;
     return {
       config,
@@ -138,7 +143,8 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       lookups,
       jobs,
       hashSets,
-      secretsKey: Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32)),
+      providers,
+      secretsKey,
       async close() {
         if (closed) {
           return;

@@ -7,6 +7,7 @@ import { lookupRoutes } from '#haven/matching/lookup.routes.js';
 import { mediaRoutes } from '#haven/media/media.routes.js';
 import type { Authenticator } from '#haven/http/authenticator.js';
 import type { RouteSpec } from '#haven/http/route.js';
+import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -26,6 +27,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...mediaRoutes({ db, originals: haven.originals, previews: haven.previews }),
       ...lookupRoutes({ db, triage: haven.triage }),
       ...auditRoutes({ db: haven.db }),
+      ...providerRoutes({ providers: haven.providers }),
     ],
   };
 }
