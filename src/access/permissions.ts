@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   'user.manage',
   'token.manage',
   'audit.read',
+  'media.categorise',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,6 +48,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'lookup.hash',
     'agency.read',
     'token.manage',
+    'media.categorise',
   ],
   reviewer: [
     'case.read',
@@ -56,6 +58,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'lookup.hash',
     'agency.read',
     'token.manage',
+    'media.categorise',
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [

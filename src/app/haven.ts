@@ -26,6 +26,7 @@ import type { Logger } from '#haven/platform/log/logger.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
 import { HashSetMatcher } from '#haven/sharing/hash-set-matcher.js';
 import { ProviderService } from '#haven/sharing/provider/provider.service.js';
+import { CategorisationService } from '#haven/sharing/categories/categorisation.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -43,6 +44,8 @@ export interface Haven {
   readonly hashSets: HashSetMatcher;
   /** The hash-only API for provider organisations. */
   readonly providers: ProviderService;
+  /** Per-medium categorisation with history. */
+  readonly categories: CategorisationService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
   close(): Promise<void>;
@@ -130,6 +133,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
     cleanups.unshift(() => indexes.save());
     const secretsKey = Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32));
     const providers = new ProviderService({ db, hashSets, secretsKey });
+    const categories = new CategorisationService({ db, hashSets });
     let closed = false;
     return {
       config,
@@ -144,6 +148,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       jobs,
       hashSets,
       providers,
+      categories,
       secretsKey,
       async close() {
         if (closed) {

@@ -8,6 +8,7 @@ import { mediaRoutes } from '#haven/media/media.routes.js';
 import type { Authenticator } from '#haven/http/authenticator.js';
 import type { RouteSpec } from '#haven/http/route.js';
 import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
+import { categorisationRoutes } from '#haven/sharing/categories/categorisation.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -28,6 +29,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...lookupRoutes({ db, triage: haven.triage }),
       ...auditRoutes({ db: haven.db }),
       ...providerRoutes({ providers: haven.providers }),
+      ...categorisationRoutes({ db, categories: haven.categories }),
     ],
   };
 }
