@@ -635,6 +635,41 @@ const PROBES: readonly Probe[] = [
     },
   },
 
+  // Categorisation: within sharing, like reading the medium.
+  {
+    route: 'GET /media/:id/categories',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/categories`),
+  },
+  {
+    route: 'POST /media/:id/categories',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.post(`/media/${id}/categories`, { scheme: 'vics_us', code: '5' }),
+  },
+
+  // Provider API: provider keys only; no session or user token opens it.
+  {
+    route: 'POST /provider/match',
+    rule: 'open',
+    call: (caller) =>
+      caller.client.post('/provider/match', { hashes: [{ type: 'md5', value: '0'.repeat(32) }] }),
+  },
+  {
+    route: 'GET /provider/hashes',
+    rule: 'open',
+    call: (caller) => caller.client.get('/provider/hashes'),
+  },
+  {
+    route: 'POST /provider/feedback',
+    rule: 'open',
+    call: (caller) =>
+      caller.client.post('/provider/feedback', {
+        items: [{ type: 'md5', value: '0'.repeat(32), verdict: 'confirmed' }],
+      }),
+  },
+
   // Audit.
   {
     route: 'GET /audit',
@@ -687,6 +722,9 @@ function expected(probe: Probe, route: RouteSpec, caller: Caller, scope: Scope |
   const { access } = route;
   if ('public' in access) {
     return allowed;
+  }
+  if ('providerKey' in access) {
+    return { status: 401, code: 'PROVIDER_KEY_INVALID' };
   }
   if (caller.via === 'anonymous') {
     return UNAUTHENTICATED;
@@ -877,7 +915,7 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
     const undeclared = [...world.routes.entries()]
       .filter(([, spec]) => !('permission' in spec.access))
       .map(([route]) => route);
-    expect(undeclared.filter((route) => !/^(GET|POST) \/auth\//.test(route))).toEqual([]);
+    expect(undeclared.filter((route) => !/^(GET|POST) \/(auth|provider)\//.test(route))).toEqual([]);
   });
 
   for (const column of COLUMNS) {

@@ -27,6 +27,7 @@ export const PERMISSIONS = [
   'taskforce.manage',
   'taskforce.participate',
   'stats.read',
+  'media.categorise',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -66,6 +67,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     ...WORKSPACE,
     'series.create',
     'series.manage',
+    'media.categorise',
   ],
   reviewer: [
     'case.read',
@@ -76,6 +78,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'agency.read',
     'token.manage',
     ...WORKSPACE,
+    'media.categorise',
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [

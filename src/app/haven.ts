@@ -29,6 +29,8 @@ import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
 import { videoJobHandler } from '#haven/video/video.jobs.js';
 import { VideoService } from '#haven/video/video.service.js';
 import { VideoTriage } from '#haven/video/video-triage.js';
+import { ProviderService } from '#haven/sharing/provider/provider.service.js';
+import { CategorisationService } from '#haven/sharing/categories/categorisation.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -45,6 +47,10 @@ export interface Haven {
   /** Imported hash sets held in memory for matching (triage, lookups, the provider API). */
   readonly hashSets: HashSetMatcher;
   readonly videos: VideoService;
+  /** The hash-only API for provider organisations. */
+  readonly providers: ProviderService;
+  /** Per-medium categorisation with history. */
+  readonly categories: CategorisationService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
   close(): Promise<void>;
@@ -164,6 +170,9 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
     cleanups.unshift(() => indexes.save());
+    const secretsKey = Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32));
+    const providers = new ProviderService({ db, hashSets, secretsKey });
+    const categories = new CategorisationService({ db, hashSets });
     let closed = false;
     return {
       config,
@@ -178,7 +187,9 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       jobs,
       hashSets,
       videos,
-      secretsKey: Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32)),
+      providers,
+      categories,
+      secretsKey,
       async close() {
         if (closed) {
           return;

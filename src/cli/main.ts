@@ -12,6 +12,7 @@ import { registerServe } from '#haven/cli/commands/serve.command.js';
 import { registerTriage } from '#haven/cli/commands/triage.command.js';
 import { registerVerify } from '#haven/cli/commands/verify.command.js';
 import { registerHashSet } from '#haven/cli/commands/hashset.command.js';
+import { registerProvider } from '#haven/cli/commands/provider.command.js';
 import { describeError, isHavenError } from '#haven/platform/errors/haven-error.js';
 
 const program = new Command('haven')
@@ -32,6 +33,7 @@ registerOpenApi(program);
 registerAdmin(program);
 registerAudit(program);
 registerHashSet(program);
+registerProvider(program);
 
 if (process.argv[2] !== 'serve' && !process.argv.includes('--serve')) {
   // The server shuts down gracefully on its own; other commands stop at once and resume next time.

@@ -16,7 +16,12 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       operationId: route.operationId,
       summary: route.summary,
       tags: [route.tag],
-      security: 'public' in route.access ? [] : [{ session: [] }, { token: [] }],
+      security:
+        'public' in route.access
+          ? []
+          : 'providerKey' in route.access
+            ? [{ providerKey: [] }]
+            : [{ session: [] }, { token: [] }],
       ...(('permission' in route.access && { 'x-permission': route.access.permission }) || {}),
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       responses: Object.fromEntries(
@@ -69,6 +74,11 @@ export function openApiDocument(routes: readonly RouteSpec[], version: string): 
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'haven_session' },
         token: { type: 'http', scheme: 'bearer' },
+        providerKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A provider organisation key (hvp_...): reaches only the /provider routes',
+        },
       },
     },
     paths,

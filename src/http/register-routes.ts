@@ -66,7 +66,7 @@ export function registerRoutes(
 
 function checkAccess(route: RouteSpec, caller: Authentication, request: FastifyRequest): void {
   const { access } = route;
-  if ('public' in access) {
+  if ('public' in access || 'providerKey' in access) {
     return;
   }
   if (!caller.actor) {

@@ -12,7 +12,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type RouteAccess =
   | { readonly public: true }
   | { readonly signedIn: true; readonly stages?: readonly SessionStage[] }
-  | { readonly permission: Permission };
+  | { readonly permission: Permission }
+  /** Provider organisations' API keys (a credential of their own, checked by the handler). */
+  | { readonly providerKey: true };
 
 export type SessionStage = 'mfa_required' | 'mfa_enrolment' | 'active';
 

@@ -16,6 +16,8 @@ import { sprintRoutes } from '#haven/taskforce/sprint.routes.js';
 import { videoRoutes } from '#haven/video/video.routes.js';
 import { wellbeingRoutes } from '#haven/wellbeing/wellbeing.routes.js';
 import { statsRoutes } from '#haven/stats/stats.routes.js';
+import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
+import { categorisationRoutes } from '#haven/sharing/categories/categorisation.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -44,6 +46,8 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...videoRoutes({ db, videos: haven.videos }),
       ...wellbeingRoutes({ db }),
       ...statsRoutes({ db }),
+      ...providerRoutes({ providers: haven.providers }),
+      ...categorisationRoutes({ db, categories: haven.categories }),
     ],
   };
 }
