@@ -1,5 +1,5 @@
 import type { DecodedImage } from '#haven/signals/signal-type.js';
-import { havenError } from '#haven/platform/errors/haven-error.js';
+import { havenError, isHavenError } from '#haven/platform/errors/haven-error.js';
 import { pdqDistance } from '#haven/signals/pdq/pdq-hex.js';
 import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
 import { audioFingerprint } from '#haven/video/audio-fingerprint.js';
@@ -51,6 +51,18 @@ export async function analyseVideoFile(
   let scenePictures = 0;
   let previous: Uint8Array | null = null;
   let lastKept: AnalysedFrame | null = null;
+  // The sound is fingerprinted by its own process while the frames are scanned.
+  // A damaged sound track leaves the video without a fingerprint; the pictures still count.
+  const sound = probe.hasAudio
+    ? audioFingerprint(filePath, signal).catch((error: unknown) => {
+        if (isHavenError(error) && error.code === 'VIDEO_UNREADABLE') {
+          return null;
+        }
+        throw error;
+      })
+    : Promise.resolve(null);
+  // Settled even if the scan fails first, so that no rejection goes unhandled.
+  sound.catch(() => undefined);
   const scan = await sampleFrames(
     filePath,
     probe,
@@ -102,6 +114,6 @@ export async function analyseVideoFile(
     // Duration unknown (0): show what there is.
     frames[0].sheet = true;
   }
-  const fingerprint = probe.hasAudio ? await audioFingerprint(filePath, signal) : null;
+  const fingerprint = await sound;
   return { probe, framesScanned: scanned, frames, audioFingerprint: fingerprint };
 }
