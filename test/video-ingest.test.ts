@@ -64,6 +64,14 @@ describe('haven ingest with videos', () => {
     expect(first.code, first.stderr).toBe(0);
     const heldLines = files(first.stdout);
     expect(heldLines.get('film.mp4')).toMatchObject({ status: 'new', kind: 'video' });
+    const heldSummary = jsonLines(first.stdout).find((line) => 'summary' in line)!.summary;
+    expect(heldSummary).toMatchObject({
+      files: 2,
+      new: 2,
+      newImages: 1,
+      newVideos: 1,
+      byKind: { image: 1, video: 1 },
+    });
     const filmId = heldLines.get('film.mp4')!.sha256;
     const photoSha = heldLines.get('photo.jpg')!.sha256;
 
