@@ -26,7 +26,12 @@ import { hashVideoFrames } from '#haven/video/video-hasher.js';
 import { probeVideo } from '#haven/video/video-probe.js';
 import type { VideoSampling } from '#haven/video/video.types.js';
 
-const DEFAULT_SAMPLING: VideoSampling = { scanPerSecond: 5, collapseDistance: 12, sceneDistance: 80 };
+const DEFAULT_SAMPLING: VideoSampling = {
+  scanPerSecond: 5,
+  collapseDistance: 12,
+  sceneDistance: 80,
+  hashSide: 640,
+};
 const THEMES: readonly DemoTheme[] = ['room', 'objects', 'landscape'];
 
 function option(name: string, fallback: string): string {

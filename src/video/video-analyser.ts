@@ -65,7 +65,7 @@ export async function analyseVideoFile(
   sound.catch(() => undefined);
   const scan = await sampleFrames(
     filePath,
-    probe,
+    hashingSize(probe, sampling.hashSide),
     { frameStep: frameStepFor(1 / sampling.scanPerSecond, probe.fps), sceneThreshold: null },
     ({ image, seconds }) => {
       const value = vpdqSignal.hashFrame(withoutBars(image));
@@ -116,4 +116,25 @@ export async function analyseVideoFile(
   }
   const fingerprint = await sound;
   return { probe, framesScanned: scanned, frames, audioFingerprint: fingerprint };
+}
+
+/**
+ * The size frames are decoded to for hashing: the coded size, or scaled down (SWS_AREA, aspect
+ * kept) so that the longer side is `maxSide`. PDQ reduces every picture to 64x64 anyway; a smaller
+ * frame moves a sixth of the bytes through the pipe and hashes three times faster, at a cost of a
+ * few bits against the full-size hash (0 keeps the coded size, as the vPDQ reference does).
+ */
+export function hashingSize(
+  probe: { readonly width: number; readonly height: number },
+  maxSide: number,
+): { width: number; height: number } {
+  const longer = Math.max(probe.width, probe.height);
+  if (maxSide <= 0 || longer <= maxSide) {
+    return { width: probe.width, height: probe.height };
+  }
+  const scale = maxSide / longer;
+  return {
+    width: Math.max(8, 2 * Math.round((probe.width * scale) / 2)),
+    height: Math.max(8, 2 * Math.round((probe.height * scale) / 2)),
+  };
 }
