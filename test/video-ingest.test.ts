@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,14 @@ describe('haven ingest with videos', () => {
     expect(first.code, first.stderr).toBe(0);
     const heldLines = files(first.stdout);
     expect(heldLines.get('film.mp4')).toMatchObject({ status: 'new', kind: 'video' });
+    const heldSummary = jsonLines(first.stdout).find((line) => 'summary' in line)!.summary;
+    expect(heldSummary).toMatchObject({
+      files: 2,
+      new: 2,
+      newImages: 1,
+      newVideos: 1,
+      byKind: { image: 1, video: 1 },
+    });
     const filmId = heldLines.get('film.mp4')!.sha256;
     const photoSha = heldLines.get('photo.jpg')!.sha256;
 
@@ -139,6 +147,7 @@ describe('haven ingest with videos', () => {
       path.join(dir, 'truncated-indexed-first.mp4'),
       indexed.subarray(0, Math.floor(indexed.length / 2)),
     );
+    // A name the tools must not read as an option, a protocol or shell syntax.
     const run = await runCli(['ingest', dir, '--case', 'BAD', '--data', data, '--json']);
     expect(run.code, run.stderr).toBe(0);
     const lines = files(run.stdout);
@@ -152,5 +161,21 @@ describe('haven ingest with videos', () => {
     expect(lines.get('truncated-indexed-first.mp4')!.error).toMatch(/truncated: frames end at/);
     expect(lines.get('source.mp4')!.status).toBe('new');
     expect(lines.get('indexed-first.mp4')!.status).toBe('new');
+    // `haven match` hands the file itself to ffprobe, ffmpeg and fpcalc: a name they must not read
+    // as an option, a protocol or shell syntax (the content is a remux: analysed, not an exact copy).
+    const hostileName = "-y concat:x|$(touch pwned) 'q'.mp4";
+    ffmpeg(['-i', good, '-c', 'copy', '-f', 'mov', path.join(dir, hostileName)]);
+    writeFileSync(path.join(dir, 'garbled-other.mp4'), Buffer.from(garbled).fill(0x5b, 64));
+    const looked = await runCli(['match', dir, '--data', data, '--json']);
+    expect(looked.code, looked.stderr).toBe(0);
+    const lookedLines = files(looked.stdout);
+    expect(lookedLines.get(hostileName)).toMatchObject({ status: 'near', kind: 'video' });
+    expect(lookedLines.get('garbled.mp4')!.status).toBe('exact');
+    expect(lookedLines.get('garbled-other.mp4')).toMatchObject({
+      status: 'error',
+      errorCode: 'VIDEO_UNREADABLE',
+    });
+    expect(readdirSync(dir)).not.toContain('pwned');
+    expect(readdirSync(process.cwd())).not.toContain('pwned');
   }, 300_000);
 });

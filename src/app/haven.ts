@@ -152,6 +152,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
         scanPerSecond: config.video.scanPerSecond,
         collapseDistance: config.video.collapseDistance,
         sceneDistance: config.video.sceneDistance,
+        hashSide: config.video.hashSide,
       },
       workDir: path.join(dataDir, 'work'),
       log,

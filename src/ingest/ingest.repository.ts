@@ -347,7 +347,7 @@ export const ingestRepository = {
       `SELECT count(DISTINCT media_id)::int AS n FROM ingest_items WHERE ingest_id = $1 AND media_id IS NOT NULL`,
       [ingest.id],
     );
-    const counts = { new: 0, exact: 0, near: 0, error: 0, pending: 0, files: 0, newImages: 0 };
+    const counts = { new: 0, exact: 0, near: 0, error: 0, pending: 0, files: 0, newImages: 0, newVideos: 0 };
     const byKind: Record<string, number> = {};
     for (const row of rows) {
       const n = row.n;
@@ -368,6 +368,9 @@ export const ingestRepository = {
       if (row.status === 'new' && row.kind === 'image') {
         counts.newImages += n;
       }
+      if (row.status === 'new' && row.kind === 'video') {
+        counts.newVideos += n;
+      }
     }
     return {
       ingestId: ingest.id,
@@ -386,6 +389,7 @@ export const ingestRepository = {
       byKind,
       distinctMedia: distinct[0]?.n ?? 0,
       newImages: counts.newImages,
+      newVideos: counts.newVideos,
     };
   },
   /** Items of a medium still reporting the provisional outcome given before its video analysis. */

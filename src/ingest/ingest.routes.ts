@@ -71,6 +71,7 @@ export function ingestRoutes(deps: IngestRouteDeps): RouteSpec[] {
         near: summary.near,
         error: summary.error,
         newImages: summary.newImages,
+        newVideos: summary.newVideos,
         distinctMedia: summary.distinctMedia,
       },
     };

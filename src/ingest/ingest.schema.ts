@@ -20,6 +20,7 @@ export const IngestBody = z
       near: z.number().int(),
       error: z.number().int(),
       newImages: z.number().int(),
+      newVideos: z.number().int(),
       distinctMedia: z.number().int(),
     }),
   })

@@ -56,4 +56,6 @@ export interface IngestSummary {
   readonly distinctMedia: number;
   /** New images: they need a specialist's eyes first. */
   readonly newImages: number;
+  /** New videos (after their analysis: not near any held medium). */
+  readonly newVideos: number;
 }

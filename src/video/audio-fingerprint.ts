@@ -1,4 +1,4 @@
-import { runMediaTool, toolComplaint } from '#haven/video/media-tools.adapter.js';
+import { runMediaTool, toolComplaint, toolPath } from '#haven/video/media-tools.adapter.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 
 /** Seconds of sound per Chromaprint item (its default algorithm: 4096-sample frames at 11025 Hz, 2/3 overlap). */
@@ -11,7 +11,7 @@ export const SECONDS_PER_ITEM = 4096 / 3 / 11025;
 export async function audioFingerprint(filePath: string, signal?: AbortSignal): Promise<Uint32Array | null> {
   const run = await runMediaTool(
     'fpcalc',
-    ['-raw', '-json', '-length', '0', filePath],
+    ['-raw', '-json', '-length', '0', toolPath(filePath)],
     signal ? { signal } : {},
   );
   const text = run.stdout.toString('utf8').trim();

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { renderPreviews } from '#haven/ingest/image/previews.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 import type { DecodedImage } from '#haven/signals/signal-type.js';
-import { runMediaTool, toolComplaint } from '#haven/video/media-tools.adapter.js';
+import { runMediaTool, toolComplaint, toolPath } from '#haven/video/media-tools.adapter.js';
 
 /** Longest side of a clear frame served on demand (enough to draw a clue on). */
 export const CLEAR_FRAME_SIDE = 1280;
@@ -21,7 +21,7 @@ export async function extractFrame(
     '-ss',
     seconds.toFixed(3),
     '-i',
-    filePath,
+    toolPath(filePath),
     '-map',
     '0:v:0',
     '-frames:v',

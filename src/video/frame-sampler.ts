@@ -1,6 +1,6 @@
 import { havenError } from '#haven/platform/errors/haven-error.js';
 import type { DecodedImage } from '#haven/signals/signal-type.js';
-import { runMediaTool, toolComplaint } from '#haven/video/media-tools.adapter.js';
+import { runMediaTool, toolComplaint, toolPath } from '#haven/video/media-tools.adapter.js';
 
 /** Which frames to decode: every `frameStep`-th frame by count (as vPDQ does), plus scene changes. */
 export interface FrameSelection {
@@ -70,7 +70,7 @@ export async function sampleFrames(
       'info',
       '-noautorotate',
       '-i',
-      filePath,
+      toolPath(filePath),
       '-map',
       '0:v:0',
       '-an',

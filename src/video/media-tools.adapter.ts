@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 
 /** What a finished tool run left behind. */
@@ -77,4 +78,12 @@ export function toolComplaint(stderr: string): string {
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
   return lines.at(-1) ?? 'no output';
+}
+
+/**
+ * A file argument the tools cannot mistake for anything else: absolute, so it never starts with
+ * "-" (an option) nor reads as a protocol ("http:", "concat:") whatever the file is called.
+ */
+export function toolPath(file: string): string {
+  return path.resolve(file);
 }

@@ -1,5 +1,5 @@
 import type { DecodedImage } from '#haven/signals/signal-type.js';
-import { havenError } from '#haven/platform/errors/haven-error.js';
+import { havenError, isHavenError } from '#haven/platform/errors/haven-error.js';
 import { pdqDistance } from '#haven/signals/pdq/pdq-hex.js';
 import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
 import { audioFingerprint } from '#haven/video/audio-fingerprint.js';
@@ -51,9 +51,21 @@ export async function analyseVideoFile(
   let scenePictures = 0;
   let previous: Uint8Array | null = null;
   let lastKept: AnalysedFrame | null = null;
+  // The sound is fingerprinted by its own process while the frames are scanned.
+  // A damaged sound track leaves the video without a fingerprint; the pictures still count.
+  const sound = probe.hasAudio
+    ? audioFingerprint(filePath, signal).catch((error: unknown) => {
+        if (isHavenError(error) && error.code === 'VIDEO_UNREADABLE') {
+          return null;
+        }
+        throw error;
+      })
+    : Promise.resolve(null);
+  // Settled even if the scan fails first, so that no rejection goes unhandled.
+  sound.catch(() => undefined);
   const scan = await sampleFrames(
     filePath,
-    probe,
+    hashingSize(probe, sampling.hashSide),
     { frameStep: frameStepFor(1 / sampling.scanPerSecond, probe.fps), sceneThreshold: null },
     ({ image, seconds }) => {
       const value = vpdqSignal.hashFrame(withoutBars(image));
@@ -102,6 +114,27 @@ export async function analyseVideoFile(
     // Duration unknown (0): show what there is.
     frames[0].sheet = true;
   }
-  const fingerprint = probe.hasAudio ? await audioFingerprint(filePath, signal) : null;
+  const fingerprint = await sound;
   return { probe, framesScanned: scanned, frames, audioFingerprint: fingerprint };
+}
+
+/**
+ * The size frames are decoded to for hashing: the coded size, or scaled down (SWS_AREA, aspect
+ * kept) so that the longer side is `maxSide`. PDQ reduces every picture to 64x64 anyway; a smaller
+ * frame moves a sixth of the bytes through the pipe and hashes three times faster, at a cost of a
+ * few bits against the full-size hash (0 keeps the coded size, as the vPDQ reference does).
+ */
+export function hashingSize(
+  probe: { readonly width: number; readonly height: number },
+  maxSide: number,
+): { width: number; height: number } {
+  const longer = Math.max(probe.width, probe.height);
+  if (maxSide <= 0 || longer <= maxSide) {
+    return { width: probe.width, height: probe.height };
+  }
+  const scale = maxSide / longer;
+  return {
+    width: Math.max(8, 2 * Math.round((probe.width * scale) / 2)),
+    height: Math.max(8, 2 * Math.round((probe.height * scale) / 2)),
+  };
 }

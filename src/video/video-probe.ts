@@ -1,5 +1,5 @@
 import { havenError } from '#haven/platform/errors/haven-error.js';
-import { runMediaTool, toolComplaint } from '#haven/video/media-tools.adapter.js';
+import { runMediaTool, toolComplaint, toolPath } from '#haven/video/media-tools.adapter.js';
 
 /** What ffprobe says about a video file. */
 export interface VideoProbe {
@@ -44,7 +44,7 @@ interface ProbeJson {
 export async function probeVideo(filePath: string, signal?: AbortSignal): Promise<VideoProbe> {
   const run = await runMediaTool(
     'ffprobe',
-    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', filePath],
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', toolPath(filePath)],
     signal ? { signal } : {},
   );
   if (run.code !== 0) {

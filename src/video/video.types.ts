@@ -9,6 +9,8 @@ export interface VideoSampling {
   readonly collapseDistance: number;
   /** A frame this far (PDQ distance) from the frame scanned before it starts a new scene. */
   readonly sceneDistance: number;
+  /** Frames larger than this (longer side, pixels) are scaled down before hashing; 0 never. */
+  readonly hashSide: number;
 }
 
 /** A kept frame as stored: its hash, time codes and, for scene changes and the sheet, pictures. */

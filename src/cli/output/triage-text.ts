@@ -12,7 +12,7 @@ export function triageText(
 ): string {
   const lines: string[] = [title];
   lines.push(
-    `  files: ${summary.files}   new: ${summary.new} (new images to review: ${summary.newImages})   ` +
+    `  files: ${summary.files}   new: ${summary.new} (new images to review: ${summary.newImages}${summary.newVideos > 0 ? `, new videos: ${summary.newVideos}` : ''})   ` +
       `near: ${summary.near}   exact: ${summary.exact}   errors: ${summary.error}` +
       (summary.pending > 0 ? `   unfinished: ${summary.pending}` : ''),
   );
@@ -79,7 +79,7 @@ export function triageText(
 /** The counts a triage summary shows; an ingest's summary has them all, a `match` run the first ones. */
 export type SummaryCounts = Pick<
   IngestSummary,
-  'files' | 'new' | 'exact' | 'near' | 'error' | 'pending' | 'newImages'
+  'files' | 'new' | 'exact' | 'near' | 'error' | 'pending' | 'newImages' | 'newVideos'
 > &
   Partial<Pick<IngestSummary, 'distinctMedia' | 'byKind'>>;
 
@@ -138,5 +138,6 @@ export function countResults(items: readonly IngestItemResult[]): SummaryCounts 
     error: count('error'),
     pending: 0,
     newImages: items.filter((item) => item.status === 'new' && item.kind === 'image').length,
+    newVideos: items.filter((item) => item.status === 'new' && item.kind === 'video').length,
   };
 }

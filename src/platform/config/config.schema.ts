@@ -95,8 +95,10 @@ export const ConfigSchema = z.object({
       sceneDistance: z.coerce.number().int().min(1).max(256).default(80),
       /** Share (0-1) of distinct frames, either way round, that makes two videos match. */
       minShare: z.coerce.number().min(0).max(1).default(0.8),
+      /** Frames are scaled down to this longer side before hashing (0: the coded size, as vPDQ). */
+      hashSide: z.coerce.number().int().min(0).max(8192).default(640),
     })
-    .default({ scanPerSecond: 5, collapseDistance: 12, sceneDistance: 80, minShare: 0.8 }),
+    .default({ scanPerSecond: 5, collapseDistance: 12, sceneDistance: 80, minShare: 0.8, hashSide: 640 }),
   webApp: z.object({
     /** The built investigators' app served at `/`; absent: web/dist of the installed package. */
     dir: z.string().min(1).optional(),

@@ -81,6 +81,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       collapseDistance: emptyToUndefined(env.HAVEN_VIDEO_COLLAPSE_DISTANCE),
       sceneDistance: emptyToUndefined(env.HAVEN_VIDEO_SCENE_DISTANCE),
       minShare: emptyToUndefined(env.HAVEN_VIDEO_MIN_SHARE),
+      hashSide: emptyToUndefined(env.HAVEN_VIDEO_HASH_SIDE),
     },
     webApp: {
       dir: emptyToUndefined(env.HAVEN_WEB_DIR),
