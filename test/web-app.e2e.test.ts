@@ -315,6 +315,14 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       await alice.page.getByLabel('Agency South (BE)').check();
       await alice.page.getByRole('button', { name: 'Save sharing' }).click();
       await alice.page.getByText('Sharing saved.').waitFor();
+      // The case's media grid: one blurred tile per medium of its ingests.
+      await alice.page
+        .getByRole('list', { name: 'Media of the case' })
+        .locator('figure.preview')
+        .nth(2)
+        .waitFor();
+      expect(await alice.page.getByRole('list', { name: 'Media of the case' }).locator('li').count()).toBe(3);
+      expect(await alice.page.locator('figure.preview[data-revealed="true"]').count()).toBe(0);
       await screenshot(alice.page, '09-sharing');
       await bob.page.goto(bobIngest);
       await bob.page.locator('li[data-status="near"] .matches li').waitFor();
@@ -337,9 +345,15 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       const carol = await newPage();
       await firstSignIn(carol.page, url, 'carol', carolPassword);
       await carol.page.getByRole('link', { name: 'Audit log' }).click();
-      await carol.page.getByLabel('Action (or prefix, e.g. media)').fill('media.preview');
+      await carol.page.getByLabel('Action (or prefix, e.g. media)').fill('media.preview.clear');
       await carol.page.getByRole('button', { name: 'Filter' }).click();
       await carol.page.getByRole('cell', { name: 'alice' }).first().waitFor();
+      const clearViews = await carol.page.locator('table.audit tbody tr').allTextContents();
+      // Two reveals of room-1 and room-3, one of room-2 (the break reminder): each one audited.
+      expect(clearViews.length).toBeGreaterThanOrEqual(3);
+      expect(clearViews.every((text) => text.includes('alice') && text.includes('media.preview.clear'))).toBe(
+        true,
+      );
       await screenshot(carol.page, '12-audit');
       await carol.page.getByRole('link', { name: 'Users' }).click();
       await carol.page.getByRole('cell', { name: /Bob South/ }).waitFor();
