@@ -358,6 +358,24 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       await carol.page.getByRole('link', { name: 'Users' }).click();
       await carol.page.getByRole('cell', { name: /Bob South/ }).waitFor();
       await screenshot(carol.page, '13-users');
+
+      // An API token for automation: shown once, works as a Bearer token, then revoked.
+      await carol.page.getByRole('link', { name: 'API tokens' }).click();
+      await carol.page.getByLabel('Name', { exact: true }).fill('audit export');
+      await carol.page.getByLabel('audit.read').check();
+      await carol.page.getByRole('button', { name: 'Create token' }).click();
+      const secret = (await carol.page.locator('.notice code.secret').textContent())!.trim();
+      const verify = await fetch(`${url}/api/v1/audit/verify`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(verify.status).toBe(200);
+      expect(((await verify.json()) as { ok: boolean }).ok).toBe(true);
+      await carol.page.getByRole('button', { name: 'Revoke' }).click();
+      await carol.page.getByRole('cell', { name: /^revoked/ }).waitFor();
+      const refused = await fetch(`${url}/api/v1/audit/verify`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(refused.status).toBe(401);
       await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
       expect(policyViolations).toEqual([]);
     } finally {
