@@ -693,6 +693,35 @@ const PROBES: readonly Probe[] = [
       expect(body.ok).toBe(true);
     },
   },
+  // The caller's own wellbeing settings and exposure log (every signed-in user, tokens too).
+  {
+    route: 'GET /wellbeing/settings',
+    rule: 'open',
+    call: (caller) => caller.client.get('/wellbeing/settings'),
+    verify: (body) => {
+      expect(body).toMatchObject({ blurPreviews: true, greyscalePreviews: true, muteVideo: true });
+    },
+  },
+  {
+    route: 'PATCH /wellbeing/settings',
+    rule: 'open',
+    call: (caller) => caller.client.patch('/wellbeing/settings', { breakReminderMinutes: 30 }),
+  },
+  {
+    route: 'GET /wellbeing/exposure',
+    rule: 'open',
+    call: (caller) => caller.client.get('/wellbeing/exposure'),
+  },
+  {
+    route: 'POST /wellbeing/exposure',
+    rule: 'open',
+    call: (caller) => caller.client.post('/wellbeing/exposure', { seconds: 1, items: 0 }),
+  },
+  {
+    route: 'POST /wellbeing/breaks',
+    rule: 'open',
+    call: (caller) => caller.client.post('/wellbeing/breaks', { seconds: 60 }),
+  },
 ];
 
 const CELLS_PER_CALLER = PROBES.reduce((sum, probe) => sum + (probe.target ? SCOPES.length : 1), 0);
@@ -911,11 +940,15 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
     const probed = new Set(PROBES.map((probe) => probe.route));
     expect(routes.filter((route) => !probed.has(route))).toEqual([]);
     expect([...probed].filter((route) => !world.routes.has(route))).toEqual([]);
-    // Every route declares a permission, except sign-in and the caller's own account.
+    // Every route declares a permission, except sign-in, the caller's own account and wellbeing data.
     const undeclared = [...world.routes.entries()]
       .filter(([, spec]) => !('permission' in spec.access))
       .map(([route]) => route);
-    expect(undeclared.filter((route) => !/^(GET|POST) \/(auth|provider)\//.test(route))).toEqual([]);
+    expect(
+      undeclared.filter(
+        (route) => !/^(GET|POST) \/(auth|provider)\//.test(route) && !/^[A-Z]+ \/wellbeing\//.test(route),
+      ),
+    ).toEqual([]);
   });
 
   for (const column of COLUMNS) {

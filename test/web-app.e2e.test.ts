@@ -315,6 +315,14 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       await alice.page.getByLabel('Agency South (BE)').check();
       await alice.page.getByRole('button', { name: 'Save sharing' }).click();
       await alice.page.getByText('Sharing saved.').waitFor();
+      // The case's media grid: one blurred tile per medium of its ingests.
+      await alice.page
+        .getByRole('list', { name: 'Media of the case' })
+        .locator('figure.preview')
+        .nth(2)
+        .waitFor();
+      expect(await alice.page.getByRole('list', { name: 'Media of the case' }).locator('li').count()).toBe(3);
+      expect(await alice.page.locator('figure.preview[data-revealed="true"]').count()).toBe(0);
       await screenshot(alice.page, '09-sharing');
       await bob.page.goto(bobIngest);
       await bob.page.locator('li[data-status="near"] .matches li').waitFor();
@@ -337,13 +345,37 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       const carol = await newPage();
       await firstSignIn(carol.page, url, 'carol', carolPassword);
       await carol.page.getByRole('link', { name: 'Audit log' }).click();
-      await carol.page.getByLabel('Action (or prefix, e.g. media)').fill('media.preview');
+      await carol.page.getByLabel('Action (or prefix, e.g. media)').fill('media.preview.clear');
       await carol.page.getByRole('button', { name: 'Filter' }).click();
       await carol.page.getByRole('cell', { name: 'alice' }).first().waitFor();
+      const clearViews = await carol.page.locator('table.audit tbody tr').allTextContents();
+      // Two reveals of room-1 and room-3, one of room-2 (the break reminder): each one audited.
+      expect(clearViews.length).toBeGreaterThanOrEqual(3);
+      expect(clearViews.every((text) => text.includes('alice') && text.includes('media.preview.clear'))).toBe(
+        true,
+      );
       await screenshot(carol.page, '12-audit');
       await carol.page.getByRole('link', { name: 'Users' }).click();
       await carol.page.getByRole('cell', { name: /Bob South/ }).waitFor();
       await screenshot(carol.page, '13-users');
+
+      // An API token for automation: shown once, works as a Bearer token, then revoked.
+      await carol.page.getByRole('link', { name: 'API tokens' }).click();
+      await carol.page.getByLabel('Name', { exact: true }).fill('audit export');
+      await carol.page.getByLabel('audit.read').check();
+      await carol.page.getByRole('button', { name: 'Create token' }).click();
+      const secret = (await carol.page.locator('.notice code.secret').textContent())!.trim();
+      const verify = await fetch(`${url}/api/v1/audit/verify`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(verify.status).toBe(200);
+      expect(((await verify.json()) as { ok: boolean }).ok).toBe(true);
+      await carol.page.getByRole('button', { name: 'Revoke' }).click();
+      await carol.page.getByRole('cell', { name: /^revoked/ }).waitFor();
+      const refused = await fetch(`${url}/api/v1/audit/verify`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
+      expect(refused.status).toBe(401);
       await Promise.all([alice.context.close(), bob.context.close(), carol.context.close()]);
       expect(policyViolations).toEqual([]);
     } finally {

@@ -5,6 +5,8 @@ import { can, useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
 import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
+import { allResults, distinctMedia } from '../ingests/ingest-results';
+import { MediaTile } from '../media/MediaTile';
 
 export function CaseDetailPage({ id }: { id: string }): ReactNode {
   const { session } = useSession();
@@ -88,9 +90,53 @@ export function CaseDetailPage({ id }: { id: string }): ReactNode {
               }
             </Loaded>
           </section>
+          {can(session, 'ingest.read') && ingests.data && ingests.data.ingests.length > 0 ? (
+            <CaseMedia ingestIds={ingests.data.ingests.map((ingest) => ingest.id)} />
+          ) : null}
         </>
       )}
     </Loaded>
+  );
+}
+
+const PAGE = 48;
+
+/** The case's media grid: every distinct medium of its ingests, new first, blurred until revealed. */
+function CaseMedia({ ingestIds }: { ingestIds: readonly string[] }): ReactNode {
+  const [shown, setShown] = useState(PAGE);
+  const media = useLoad(
+    async () => distinctMedia((await Promise.all(ingestIds.map((id) => allResults(id)))).flat()),
+    [ingestIds.join()],
+  );
+  return (
+    <section className="card" aria-labelledby="case-media">
+      <h2 id="case-media">Media</h2>
+      <Loaded state={media} what="the case's media">
+        {(items) =>
+          items.length === 0 ? (
+            <Empty>No media in this case yet.</Empty>
+          ) : (
+            <>
+              <ul className="media-grid" aria-label="Media of the case">
+                {items.slice(0, shown).map((item) => (
+                  <MediaTile key={item.mediaId ?? item.path} item={item} />
+                ))}
+              </ul>
+              {items.length > shown ? (
+                <button
+                  type="button"
+                  onClick={() => {
+                    setShown(shown + PAGE);
+                  }}
+                >
+                  Show more ({items.length - shown} left)
+                </button>
+              ) : null}
+            </>
+          )
+        }
+      </Loaded>
+    </section>
   );
 }
 

@@ -1,18 +1,15 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import { api, type Schemas } from '../../api/client';
+import { api } from '../../api/client';
 import { Link } from '../../app/router';
-import { can, useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
 import { Empty, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
-import { Preview } from '../../wellbeing/Preview';
-import { MatchList } from '../media/MatchList';
+import { MediaTile, type ResultItem } from '../media/MediaTile';
+import { allResults, REVIEW_ORDER as ORDER } from './ingest-results';
 
-type Item = Schemas['IngestResults']['items'][number];
+type Item = ResultItem;
 type Status = Item['status'];
 
-/** Review order: what nobody has seen before comes first. */
-const ORDER: readonly Status[] = ['new', 'near', 'exact', 'error', 'pending'];
 const LABELS: Readonly<Record<Status, string>> = {
   new: 'New',
   near: 'Near-identical to held material',
@@ -20,20 +17,6 @@ const LABELS: Readonly<Record<Status, string>> = {
   error: 'Could not be analysed',
   pending: 'Waiting',
 };
-
-async function allResults(id: string): Promise<Item[]> {
-  const items: Item[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const page = await api.get('/api/v1/ingests/{id}/results', {
-      path: { id },
-      query: { offset, limit: 1000 },
-    });
-    items.push(...page.items);
-    if (page.items.length < 1000) {
-      return items;
-    }
-  }
-}
 
 /** An ingest's progress while it runs, then its triage: new first, each with its matches. */
 export function IngestPage({ id }: { id: string }): ReactNode {
@@ -125,9 +108,6 @@ export function IngestPage({ id }: { id: string }): ReactNode {
 }
 
 function ResultGroups({ items, filter }: { items: readonly Item[]; filter: Status | 'all' }): ReactNode {
-  const { session } = useSession();
-  const canPreview = can(session, 'media.preview');
-  const canReveal = can(session, 'media.preview.clear');
   if (items.length === 0) {
     return <Empty>This ingest has no files yet.</Empty>;
   }
@@ -146,25 +126,7 @@ function ResultGroups({ items, filter }: { items: readonly Item[]; filter: Statu
           </h3>
           <ul className="media-grid" aria-label={LABELS[group.status]}>
             {group.items.map((item) => (
-              <li key={item.path} className={`tile status-${item.status}`} data-status={item.status}>
-                {item.mediaId && canPreview && item.kind === 'image' ? (
-                  <Preview mediaId={item.mediaId} label={item.path} canReveal={canReveal} />
-                ) : (
-                  <div className="preview-missing">{item.kind ?? 'file'}</div>
-                )}
-                <div className="tile-text">
-                  <span className={`badge status-${item.status}`}>{item.status}</span>{' '}
-                  {item.mediaId ? (
-                    <Link to={`/media/${item.mediaId}`} className="path">
-                      {item.path}
-                    </Link>
-                  ) : (
-                    <span className="path">{item.path}</span>
-                  )}
-                  {item.error ? <p className="error-text">{item.error}</p> : null}
-                  <MatchList matches={item.matches} />
-                </div>
-              </li>
+              <MediaTile key={item.path} item={item} />
             ))}
           </ul>
         </section>

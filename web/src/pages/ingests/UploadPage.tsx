@@ -84,7 +84,8 @@ export function UploadPage({ caseId }: { caseId: string }): ReactNode {
       }
       const received = await receivedPaths(ingestId);
       const todo = notYetReceived(entries, received);
-      const already = entries.filter((entry) => !todo.includes(entry));
+      const sending = new Set(todo);
+      const already = entries.filter((entry) => !sending.has(entry));
       setSkipped(already.length);
       const finished = new Set(already.map((entry) => entry.path));
       setDone(new Set(finished));

@@ -1,5 +1,6 @@
 import type { PageDefinition } from '../../app/page-registry';
 import { AccountPage } from './AccountPage';
+import { TokensPage } from './TokensPage';
 import { WellbeingPage } from './WellbeingPage';
 
 export const youPages: readonly PageDefinition[] = [
@@ -14,5 +15,12 @@ export const youPages: readonly PageDefinition[] = [
     title: 'Account',
     menu: { section: 'You', label: 'Account' },
     render: () => <AccountPage />,
+  },
+  {
+    pattern: '/you/tokens',
+    title: 'API tokens',
+    permission: 'token.manage',
+    menu: { section: 'You', label: 'API tokens' },
+    render: () => <TokensPage />,
   },
 ];
