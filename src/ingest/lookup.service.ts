@@ -70,7 +70,13 @@ export class LookupService {
         const { content, source } = analysed;
         let problem = analysed.problem;
         const deps = this.#deps;
-        if ('videos' in deps && deps.videos && content.sniff.kind === 'video' && !problem && triage.status !== 'exact') {
+        if (
+          'videos' in deps &&
+          deps.videos &&
+          content.sniff.kind === 'video' &&
+          !problem &&
+          triage.status !== 'exact'
+        ) {
           const video = await deps.videos({ filePath: source.filePath, bytes: content.bytes }, deps.db);
           if ('problem' in video) {
             problem = video.problem;

@@ -1225,6 +1225,92 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/stats': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Counts across the network: unique media, series, victims and offenders identified, agencies and countries; per agency and per month */
+    readonly get: operations['getStatistics'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/provider/match': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Authenticate with `Authorization: Bearer hvp_...` (a provider organisation key). Match up to 10000 MD5, SHA-1 or PDQ hashes against the hash sets shared with providers */
+    readonly post: operations['providerMatch'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/provider/hashes': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Authenticate with `Authorization: Bearer hvp_...` (a provider organisation key). The hash list your organisation is entitled to, paged; with since, the changes and deletions after it */
+    readonly get: operations['providerHashes'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/provider/feedback': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Authenticate with `Authorization: Bearer hvp_...` (a provider organisation key). Report matches you confirmed or found to be false positives (reviewed by the hash sets' owners) */
+    readonly post: operations['providerFeedback'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/media/{id}/categories': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A medium's categorisation history and every source's category, conflicts shown */
+    readonly get: operations['getMediaCategories'];
+    readonly put?: never;
+    /** Categorise a medium (kept in its history; audited) */
+    readonly post: operations['categoriseMedia'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1283,6 +1369,7 @@ export interface components {
         | 'taskforce.manage'
         | 'taskforce.participate'
         | 'stats.read'
+        | 'media.categorise'
       )[];
     };
     readonly Error: {
@@ -1449,6 +1536,7 @@ export interface components {
         | 'taskforce.manage'
         | 'taskforce.participate'
         | 'stats.read'
+        | 'media.categorise'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1486,6 +1574,7 @@ export interface components {
         | 'taskforce.manage'
         | 'taskforce.participate'
         | 'stats.read'
+        | 'media.categorise'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1523,6 +1612,7 @@ export interface components {
         | 'taskforce.manage'
         | 'taskforce.participate'
         | 'stats.read'
+        | 'media.categorise'
       )[];
       readonly expiresInDays: number;
     };
@@ -1581,6 +1671,7 @@ export interface components {
         readonly near: number;
         readonly error: number;
         readonly newImages: number;
+        readonly newVideos: number;
         readonly distinctMedia: number;
       };
     };
@@ -2555,6 +2646,155 @@ export interface components {
     readonly BreakReport: {
       /** @description How long the break lasted */
       readonly seconds: number;
+    };
+    readonly Statistics: {
+      /** Format: date-time */
+      readonly generatedAt: string;
+      readonly totals: {
+        /** @description Unique media held (one per content, however often seen) */
+        readonly media: {
+          readonly images: number;
+          readonly videos: number;
+          readonly other: number;
+          readonly total: number;
+        };
+        readonly series: {
+          readonly total: number;
+          readonly victimIdentified: number;
+        };
+        readonly victims: {
+          readonly total: number;
+          readonly identified: number;
+        };
+        readonly offenders: {
+          readonly total: number;
+          readonly identified: number;
+        };
+        /** @description Member agencies connected */
+        readonly agencies: number;
+        /** @description Countries with at least one member agency */
+        readonly countries: number;
+      };
+      readonly perAgency: readonly {
+        /** Format: uuid */
+        readonly agencyId: string;
+        readonly name: string;
+        readonly country: string;
+        readonly media: number;
+        readonly images: number;
+        readonly videos: number;
+        readonly series: number;
+        readonly victimsIdentified: number;
+        readonly offendersIdentified: number;
+      }[];
+      readonly perMonth: readonly {
+        readonly month: string;
+        readonly media: number;
+        readonly series: number;
+        readonly victimsIdentified: number;
+      }[];
+    };
+    /** @description One result per hash, in request order: nothing else (no series, agency or identifier). */
+    readonly ProviderMatchResponse: {
+      readonly results: readonly (
+        | {
+            /** @constant */
+            readonly result: 'no-known-match';
+          }
+        | {
+            /** @constant */
+            readonly result: 'match';
+            /** @enum {string} */
+            readonly match: 'exact' | 'near';
+            readonly distance: number;
+            /** @enum {string} */
+            readonly classification:
+              'csam' | 'exploitative' | 'cgi' | 'reference' | 'non_pertinent' | 'uncategorised';
+            readonly baseline: boolean;
+          }
+      )[];
+    };
+    /**
+     * @example {
+     *       "hashes": [
+     *         {
+     *           "type": "md5",
+     *           "value": "d41d8cd98f00b204e9800998ecf8427e"
+     *         }
+     *       ]
+     *     }
+     */
+    readonly ProviderMatchRequest: {
+      readonly hashes: readonly {
+        /**
+         * @description md5 and sha1 match exactly; pdq matches within the configured distance
+         * @enum {string}
+         */
+        readonly type: 'md5' | 'sha1' | 'pdq';
+        readonly value: string;
+      }[];
+    };
+    readonly ProviderHashesResponse: {
+      readonly hashes: readonly {
+        readonly md5: string | null;
+        readonly sha1: string | null;
+        readonly pdq: string | null;
+        /** @enum {string} */
+        readonly classification?:
+          'csam' | 'exploitative' | 'cgi' | 'reference' | 'non_pertinent' | 'uncategorised';
+        readonly baseline?: boolean;
+        readonly deleted: boolean;
+      }[];
+      /** @description cursor of the next page; null on the last page */
+      readonly next: string | null;
+    };
+    readonly ProviderFeedbackRequest: {
+      readonly items: readonly {
+        /** @enum {string} */
+        readonly type: 'md5' | 'sha1' | 'pdq';
+        readonly value: string;
+        /** @enum {string} */
+        readonly verdict: 'confirmed' | 'false_positive';
+        readonly note?: string;
+      }[];
+    };
+    readonly CategoryView: {
+      readonly history: readonly {
+        readonly scheme: string;
+        readonly code: string;
+        readonly baseline: boolean;
+        readonly note: string | null;
+        readonly decidedBy: string;
+        readonly decidedAt: string;
+      }[];
+      readonly verdict: {
+        readonly classes: readonly (
+          'csam' | 'exploitative' | 'cgi' | 'reference' | 'non_pertinent' | 'uncategorised'
+        )[];
+        readonly baseline: boolean;
+        /** @description sources disagree: shown, never resolved */
+        readonly conflict: boolean;
+        readonly claims: readonly {
+          readonly source: string;
+          readonly scheme: string;
+          readonly code: string | null;
+          readonly baseline: boolean;
+          /** @enum {string} */
+          readonly class: 'csam' | 'exploitative' | 'cgi' | 'reference' | 'non_pertinent' | 'uncategorised';
+        }[];
+      };
+    };
+    readonly CategoriseRequest: {
+      /** @enum {string} */
+      readonly scheme: 'vics_us' | 'uk' | 'industry';
+      /** @description vics_us: 0-5; uk: A, B, C, NP; industry: A1, A2, B1, B2 */
+      readonly code: string;
+      /**
+       * @description INTERPOL Baseline (only with child sexual abuse material)
+       * @default false
+       */
+      readonly baseline: boolean;
+      readonly note?: string;
     };
   };
   responses: never;
@@ -8075,6 +8315,369 @@ export interface operations {
           readonly [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getStatistics: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description How many calendar months back perMonth reaches (this one included) */
+        readonly months?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The statistics */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Statistics'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly providerMatch: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ProviderMatchRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description One result per hash, in order */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderMatchResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly providerHashes: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description changes (additions, changes, deletions) after this time */
+        readonly since?: string;
+        /** @description the `next` of the previous page */
+        readonly cursor?: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A page of hashes */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderHashesResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly providerFeedback: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ProviderFeedbackRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': {
+            readonly received: number;
+          };
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getMediaCategories: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description History and verdict */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['CategoryView'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly categoriseMedia: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['CategoriseRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['CategoryView'];
+        };
       };
       /** @description Invalid request */
       readonly 400: {
