@@ -208,7 +208,7 @@ describe('haven admin', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 180_000); // a dozen haven processes and a server
 
   it('refuses bad input with exit code 2 and a clear message', async () => {
     const dataDir = freshDataDir();

@@ -116,5 +116,5 @@ describe('ingest after kill -9', () => {
     expect(runs[0]!.runs).toBeGreaterThan(1);
     const pendingJobs = await queryDataDir(data, "SELECT id FROM jobs WHERE state <> 'done'");
     expect(pendingJobs).toEqual([]);
-  });
+  }, 240_000); // seven haven processes, each opening the embedded database
 });
