@@ -23,6 +23,7 @@ import {
   StatusRequest,
   UpdateSeriesRequest,
 } from '#haven/series/series.schema.js';
+import { seriesReshapeService } from '#haven/series/series-reshape.service.js';
 import { seriesService } from '#haven/series/series.service.js';
 
 const CONFLICT = { description: 'Conflicts with the current state', schema: ERROR_RESPONSES[400].schema };
@@ -246,7 +247,7 @@ export function seriesRoutes(deps: { db: Database; ingests: IngestService }): Ro
       },
       async handler({ actor, params, body, requestId, clientIp }) {
         const merged = await db.transaction((tx) =>
-          seriesService.merge(tx, actor, params.id, body.seriesIds, { requestId, clientIp }),
+          seriesReshapeService.merge(tx, actor, params.id, body.seriesIds, { requestId, clientIp }),
         );
         return { body: await presentOne(db, actor, merged) };
       },
@@ -267,7 +268,7 @@ export function seriesRoutes(deps: { db: Database; ingests: IngestService }): Ro
       },
       async handler({ actor, params, body, requestId, clientIp }) {
         const created = await db.transaction((tx) =>
-          seriesService.split(tx, actor, params.id, body, { requestId, clientIp }),
+          seriesReshapeService.split(tx, actor, params.id, body, { requestId, clientIp }),
         );
         return { status: 201, body: await presentOne(db, actor, created) };
       },
