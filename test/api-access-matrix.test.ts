@@ -1,6 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PERMISSIONS,
   ROLE_PERMISSIONS,
@@ -31,6 +34,7 @@ import {
 import { apiServerForFile } from './support/api-server.js';
 import { uploadFiles, waitForIngest } from './support/api-upload.js';
 import { pictureJpeg } from './support/images.js';
+import { ffmpeg, melody } from './support/videos.js';
 
 /**
  * The access policy as a matrix: every caller (each role signed in, each role through an API token
@@ -59,7 +63,8 @@ const SCOPES: readonly Scope[] = ['own', 'shared', 'foreign'];
 
 /**
  * How a route's objects are scoped once the caller holds its permission.
- * - open: no object, or one every member may see (the agency directory, hash lookup);
+ * - open: no object, one every member may see (the agency directory, hash lookup), or the caller's own
+ *   (wellbeing settings and exposure log);
  * - read: within sharing (own, shared with us, network); a foreign one is NOT_FOUND;
  * - owner: only the owning agency (ingest into, change sharing of): shared FORBIDDEN, foreign NOT_FOUND;
  * - admin: users of the administrator's own agency (central administration: every agency), others NOT_FOUND;
@@ -101,6 +106,8 @@ interface Reply {
   readonly body: unknown;
   readonly text: string;
   readonly headers: Headers | null;
+  /** The raw answer, for pictures and byte ranges. */
+  readonly bytes?: Buffer;
 }
 
 interface Probe {
@@ -115,8 +122,15 @@ interface Probe {
   /** The object for a scope (a fresh one when the call changes it); probes without it run once. */
   readonly target?: (scope: Scope, caller: Caller) => Promise<string>;
   readonly call: (caller: Caller, id: string) => Promise<Reply>;
+  /** The status of an allowed answer when it is not the route's lowest 2xx (206 for a byte range). */
+  readonly allowedStatus?: number;
   /** Checks on an allowed answer's content (what a list or a match shows). */
-  readonly verify?: (body: JsonObject, caller: Caller, scope: Scope | null, reply: Reply) => void;
+  readonly verify?: (
+    body: JsonObject,
+    caller: Caller,
+    scope: Scope | null,
+    reply: Reply,
+  ) => void | Promise<void>;
 }
 
 interface Material {
@@ -127,12 +141,22 @@ interface Material {
   readonly sha256: string;
 }
 
+/** A video held in a scope's case, analysed: its kept frames and one stored frame picture. */
+interface VideoMaterial {
+  readonly mediaId: string;
+  readonly bytes: Buffer;
+  readonly positions: readonly number[];
+  readonly picturePosition: number;
+}
+
 interface World {
   readonly url: string;
   readonly agencies: Readonly<Record<Scope, Agency>>;
   /** An investigator of each agency: owns its case and material, makes fresh objects for probes. */
   readonly owners: Readonly<Record<Scope, ApiClient>>;
   readonly material: Readonly<Record<Scope, Material>>;
+  /** One video per agency, all three with the same sound track over different pictures. */
+  readonly videos: Readonly<Record<Scope, VideoMaterial>>;
   /** Users to administer, one per agency. */
   readonly targets: Readonly<Record<Scope, SeededUser>>;
   /** Tokens of other users: a colleague in our agency (shared) and a foreign investigator. */
@@ -231,6 +255,65 @@ async function upload(caller: Caller, ingestId: string): Promise<Reply> {
   return { status: sent.status, body: sent.body, text: JSON.stringify(sent.body), headers: null };
 }
 
+/** A GET keeping the answer's bytes (pictures, byte ranges), with the caller's cookies or token. */
+async function getBytes(caller: Caller, route: string, headers: Record<string, string> = {}): Promise<Reply> {
+  const sent: Record<string, string> = { ...headers };
+  if (caller.token !== null) {
+    sent.authorization = `Bearer ${caller.token}`;
+  } else if (caller.client.cookies.size > 0) {
+    sent.cookie = [...caller.client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+  const response = await fetch(`${world.url}/api/v1${route}`, { headers: sent });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const text = bytes.toString('utf8');
+  const json = (response.headers.get('content-type') ?? '').includes('json') && bytes.length > 0;
+  return {
+    status: response.status,
+    body: json ? JSON.parse(text) : undefined,
+    text,
+    headers: response.headers,
+    bytes,
+  };
+}
+
+/** Whether a picture is greyscale (the blurred variants are; the generated test videos are colourful). */
+async function isGrey(bytes: Buffer | undefined): Promise<boolean> {
+  const [r, g, b] = (await sharp(bytes).stats()).channels;
+  return Math.abs(r!.mean - g!.mean) + Math.abs(g!.mean - b!.mean) < 2;
+}
+
+/** A frame picture: WebP, greyscale exactly when blurred, the video's own size when decoded clear. */
+function framePicture(variant: 'blurred' | 'clear', size?: readonly [number, number]) {
+  return async (_body: JsonObject, _caller: Caller, _scope: Scope | null, sent: Reply): Promise<void> => {
+    expect(sent.headers?.get('content-type')).toBe('image/webp');
+    expect(await isGrey(sent.bytes)).toBe(variant === 'blurred');
+    if (size && variant === 'clear') {
+      const { width, height } = await sharp(sent.bytes).metadata();
+      expect([width, height]).toEqual(size);
+    }
+  };
+}
+
+/** Where the video's stored frame picture is (an id that exists nowhere asks at our video's position). */
+const picturePosition = (mediaId: string): number =>
+  (Object.values(world.videos).find((video) => video.mediaId === mediaId) ?? world.videos.own)
+    .picturePosition;
+
+const VIDEO_SECONDS = 6;
+const VIDEO_SIZE = [320, 240] as const;
+/** A different generated picture for each agency's video. */
+const VIDEO_SOURCES: Readonly<Record<Scope, string>> = {
+  own: 'testsrc',
+  shared: 'testsrc2',
+  foreign: 'smptebars',
+};
+
+/** The caller's exposure reports and settings: each probe of a user sends the same, whatever its column. */
+const REPORTED_SECONDS = 60;
+const REMINDER_MINUTES = 45;
+/** Logged by another user of our agency before the probes: it must never show in a caller's log. */
+const OWNER_SECONDS = 3600;
+
 // --- the probes: one (or more) per route
 
 interface ShownMatch {
@@ -324,6 +407,56 @@ const PROBES: readonly Probe[] = [
     },
     (client) => client.post('/auth/password', { currentPassword: 'not-checked', newPassword: newPassword() }),
   ),
+
+  // The caller's own wellbeing settings and exposure log (any signed-in user, by session or token).
+  {
+    route: 'PATCH /wellbeing/settings',
+    rule: 'open',
+    call: (caller) => caller.client.patch('/wellbeing/settings', { breakReminderMinutes: REMINDER_MINUTES }),
+    verify: (body) => {
+      // Changing the reminder leaves the protective defaults as they were.
+      expect(body).toEqual({
+        blurPreviews: true,
+        greyscalePreviews: true,
+        muteVideo: true,
+        breakReminderMinutes: REMINDER_MINUTES,
+      });
+    },
+  },
+  {
+    route: 'GET /wellbeing/settings',
+    rule: 'open',
+    call: (caller) => caller.client.get('/wellbeing/settings'),
+    verify: (body) => {
+      // The caller's own change, not the settings another investigator of our agency chose.
+      expect(body).toMatchObject({ blurPreviews: true, breakReminderMinutes: REMINDER_MINUTES });
+    },
+  },
+  {
+    route: 'POST /wellbeing/exposure',
+    rule: 'open',
+    call: (caller) => caller.client.post('/wellbeing/exposure', { seconds: REPORTED_SECONDS, items: 3 }),
+  },
+  {
+    route: 'POST /wellbeing/breaks',
+    rule: 'open',
+    call: (caller) => caller.client.post('/wellbeing/breaks', { seconds: 300 }),
+  },
+  {
+    route: 'GET /wellbeing/exposure',
+    rule: 'open',
+    call: (caller) => caller.client.get('/wellbeing/exposure?days=2'),
+    verify: (body) => {
+      // Only the caller's own reports (its session and its token are one user): never a colleague's.
+      const today = body.todaySeconds as number;
+      expect(today).toBeGreaterThanOrEqual(REPORTED_SECONDS);
+      expect(today).toBeLessThanOrEqual(2 * REPORTED_SECONDS);
+      expect(body.lastBreakAt).not.toBeNull();
+      expect(body.breakReminderMinutes).toBe(REMINDER_MINUTES);
+      const days = body.days as { seconds: number; breaks: number }[];
+      expect(days.some((day) => day.seconds === today && day.breaks >= 1)).toBe(true);
+    },
+  },
 
   // Member agencies.
   {
@@ -612,6 +745,105 @@ const PROBES: readonly Probe[] = [
       expect(sent.headers?.get('content-disposition')).toContain(world.material[scope!].sha256);
     },
   },
+  {
+    // Video playback seeks with byte ranges.
+    route: 'GET /media/:id/original',
+    variant: 'video range',
+    rule: 'read',
+    allowedStatus: 206,
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => getBytes(caller, `/media/${id}/original`, { range: 'bytes=100-1123' }),
+    verify: (_body, _caller, scope, sent) => {
+      const video = world.videos[scope!].bytes;
+      expect(sent.headers?.get('content-type')).toBe('video/mp4');
+      expect(sent.headers?.get('content-range')).toBe(`bytes 100-1123/${video.length}`);
+      expect(sent.bytes?.equals(video.subarray(100, 1124))).toBe(true);
+    },
+  },
+
+  // Videos.
+  {
+    route: 'GET /media/:id/video',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/video`),
+    verify: (body, _caller, scope) => {
+      expect(body).toMatchObject({
+        mediaId: world.videos[scope!].mediaId,
+        videoCodec: 'h264',
+        audioCodec: 'aac',
+        hasAudio: true,
+        width: VIDEO_SIZE[0],
+        height: VIDEO_SIZE[1],
+        audioMutedByDefault: true,
+      });
+      expect(body.durationSeconds as number).toBeCloseTo(VIDEO_SECONDS, 0);
+    },
+  },
+  {
+    route: 'GET /media/:id/frames',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/frames`),
+    verify: (body, _caller, scope) => {
+      const frames = body.frames as { position: number; seconds: number; vpdq: string; picture: boolean }[];
+      expect(frames.map((frame) => frame.position)).toEqual(world.videos[scope!].positions);
+      const seconds = frames.map((frame) => frame.seconds);
+      expect(seconds).toEqual([...seconds].sort((a, b) => a - b));
+      expect(Math.max(...seconds)).toBeLessThan(VIDEO_SECONDS);
+      expect(frames.every((frame) => frame.vpdq.length > 0)).toBe(true);
+      expect(frames.find((frame) => frame.picture)?.position).toBe(world.videos[scope!].picturePosition);
+    },
+  },
+  {
+    route: 'GET /media/:id/frames/:position/picture',
+    variant: 'blurred',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => getBytes(caller, `/media/${id}/frames/${picturePosition(id)}/picture`),
+    verify: framePicture('blurred'),
+  },
+  {
+    route: 'GET /media/:id/frames/:position/picture',
+    variant: 'clear',
+    rule: 'read',
+    extra: ['media.preview.clear'],
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) =>
+      getBytes(caller, `/media/${id}/frames/${picturePosition(id)}/picture?variant=clear`),
+    verify: framePicture('clear'),
+  },
+  {
+    route: 'GET /media/:id/frame',
+    variant: 'blurred',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => getBytes(caller, `/media/${id}/frame?t=1.5`),
+    verify: framePicture('blurred'),
+  },
+  {
+    route: 'GET /media/:id/frame',
+    variant: 'clear',
+    rule: 'read',
+    extra: ['media.preview.clear'],
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => getBytes(caller, `/media/${id}/frame?t=1.5&variant=clear`),
+    verify: framePicture('clear', VIDEO_SIZE),
+  },
+  {
+    // All three videos share their sound: a caller sees the matches within sharing, never the foreign one.
+    route: 'GET /media/:id/audio-matches',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/audio-matches`),
+    verify: (body, _caller, scope) => {
+      const matches = body.matches as { mediaId: string; sha256: string; seconds: number }[];
+      const other: Scope = scope === 'own' ? 'shared' : 'own';
+      expect(matches.map((match) => match.mediaId)).toEqual([world.videos[other].mediaId]);
+      expect(matches[0]?.sha256).toBe(sha256(world.videos[other].bytes));
+      expect(matches[0]?.seconds).toBeGreaterThan(VIDEO_SECONDS / 2);
+    },
+  },
 
   // Matching: that a match exists and its status, always; details only within sharing.
   {
@@ -693,35 +925,6 @@ const PROBES: readonly Probe[] = [
       expect(body.ok).toBe(true);
     },
   },
-  // The caller's own wellbeing settings and exposure log (every signed-in user, tokens too).
-  {
-    route: 'GET /wellbeing/settings',
-    rule: 'open',
-    call: (caller) => caller.client.get('/wellbeing/settings'),
-    verify: (body) => {
-      expect(body).toMatchObject({ blurPreviews: true, greyscalePreviews: true, muteVideo: true });
-    },
-  },
-  {
-    route: 'PATCH /wellbeing/settings',
-    rule: 'open',
-    call: (caller) => caller.client.patch('/wellbeing/settings', { breakReminderMinutes: 30 }),
-  },
-  {
-    route: 'GET /wellbeing/exposure',
-    rule: 'open',
-    call: (caller) => caller.client.get('/wellbeing/exposure'),
-  },
-  {
-    route: 'POST /wellbeing/exposure',
-    rule: 'open',
-    call: (caller) => caller.client.post('/wellbeing/exposure', { seconds: 1, items: 0 }),
-  },
-  {
-    route: 'POST /wellbeing/breaks',
-    rule: 'open',
-    call: (caller) => caller.client.post('/wellbeing/breaks', { seconds: 60 }),
-  },
 ];
 
 const CELLS_PER_CALLER = PROBES.reduce((sum, probe) => sum + (probe.target ? SCOPES.length : 1), 0);
@@ -747,7 +950,7 @@ function successStatus(route: RouteSpec): number {
 }
 
 function expected(probe: Probe, route: RouteSpec, caller: Caller, scope: Scope | null): Outcome {
-  const allowed: Outcome = { status: successStatus(route), code: null };
+  const allowed: Outcome = { status: probe.allowedStatus ?? successStatus(route), code: null };
   const { access } = route;
   if ('public' in access) {
     return allowed;
@@ -811,7 +1014,7 @@ async function checkCell(caller: Caller, probe: Probe, scope: Scope | null): Pro
   }
   if (want.code === null && probe.verify) {
     try {
-      probe.verify((sent.body ?? {}) as JsonObject, caller, scope, sent);
+      await probe.verify((sent.body ?? {}) as JsonObject, caller, scope, sent);
     } catch (error) {
       return `${where}: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -848,7 +1051,61 @@ async function seedMaterial(
   return { caseId, reference, ingestId, mediaId: item!.mediaId!, sha256: sha256(first.bytes) };
 }
 
+/** A short benign video: a generated test picture over `sound`, H.264 + AAC in MP4. */
+function testVideo(dir: string, scope: Scope, sound: string): Buffer {
+  const out = path.join(dir, `${scope}.mp4`);
+  const [width, height] = VIDEO_SIZE;
+  ffmpeg([
+    ...[
+      '-f',
+      'lavfi',
+      '-i',
+      `${VIDEO_SOURCES[scope]}=duration=${VIDEO_SECONDS}:size=${width}x${height}:rate=10`,
+    ],
+    ...['-i', sound, '-map', '0:v', '-map', '1:a', '-shortest'],
+    ...['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', out],
+  ]);
+  return readFileSync(out);
+}
+
+/** Ingests a video into the scope's case and waits for the server's workers to analyse it. */
+async function seedVideo(owner: ApiClient, material: Material, bytes: Buffer): Promise<VideoMaterial> {
+  const ingestId = expectStatus(await owner.post('/ingests', { caseId: material.caseId }), 201).body
+    .id as string;
+  const uploaded = await uploadFiles(owner, ingestId, [{ name: 'video.mp4', bytes }]);
+  expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
+  expectStatus(await owner.post(`/ingests/${ingestId}/start`), 202);
+  await waitForIngest(owner, ingestId);
+  const items = expectStatus(await owner.get<{ items: ResultItem[] }>(`/ingests/${ingestId}/results`), 200)
+    .body.items;
+  const mediaId = items.find((i) => i.path === 'upload/video.mp4')?.mediaId;
+  expect(mediaId).toBeTruthy();
+  const deadline = Date.now() + 240_000;
+  let state: unknown;
+  while ((state = expectStatus(await owner.get(`/media/${mediaId}`), 200).body.analysisState) === 'pending') {
+    expect(Date.now(), `video ${mediaId} still being analysed`).toBeLessThan(deadline);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  expect(state).toBe('done');
+  const frames = expectStatus(
+    await owner.get<{ frames: { position: number; picture: boolean }[] }>(`/media/${mediaId}/frames`),
+    200,
+  ).body.frames;
+  const picture = frames.find((frame) => frame.picture);
+  expect(picture).toBeDefined();
+  return {
+    mediaId: mediaId!,
+    bytes,
+    positions: frames.map((frame) => frame.position),
+    picturePosition: picture!.position,
+  };
+}
+
 const checked = new Map<string, number>();
+let videoDir: string;
+afterAll(() => {
+  rmSync(videoDir, { recursive: true, force: true });
+});
 
 describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${ROLES.length} roles by session, ${TOKEN_ROLES.length} by API token, unauthenticated) x own/shared/foreign = ${TOTAL_CELLS} cells`, () => {
   beforeAll(async () => {
@@ -889,6 +1146,18 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
       { name: 'near-shared.jpg', bytes: await nearCopy(sharedPicture) },
       { name: 'near-foreign.jpg', bytes: await nearCopy(foreignPicture) },
     ]);
+    const material: Record<Scope, Material> = { own, shared, foreign };
+
+    // A video in each agency's case, the three sharing one sound track (for the audio matches).
+    videoDir = mkdtempSync(path.join(os.tmpdir(), 'haven-matrix-'));
+    const sound = melody(path.join(videoDir, 'sound.wav'), { seed: 5, seconds: VIDEO_SECONDS });
+    const [ownVideo, sharedVideo, foreignVideo] = await Promise.all(
+      SCOPES.map((scope) => seedVideo(owners[scope], material[scope], testVideo(videoDir, scope, sound))),
+    );
+
+    // Another investigator of our agency logs exposure and changes settings: no caller may see it.
+    expectStatus(await owners.own.patch('/wellbeing/settings', { breakReminderMinutes: 120 }), 200);
+    expectStatus(await owners.own.post('/wellbeing/exposure', { seconds: OWNER_SECONDS, items: 40 }), 204);
 
     const callers = new Map<string, Caller>();
     for (const [index, role] of ROLES.entries()) {
@@ -924,13 +1193,14 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
       url,
       agencies,
       owners,
-      material: { own, shared, foreign },
+      material,
+      videos: { own: ownVideo!, shared: sharedVideo!, foreign: foreignVideo! },
       targets: { own: targetA!, shared: targetB!, foreign: targetC! },
       otherTokens: { shared: await newTokenId(owners.own), foreign: await newTokenId(owners.foreign) },
       callers,
       routes: new Map(apiParts(haven).routes.map((route) => [`${route.method} ${route.path}`, route])),
     };
-  });
+  }, 300_000);
 
   it('has a probe for every route (and no probe for a route that is gone)', () => {
     // The investigators' workspace has its own matrix (test/api-workspace-matrix.test.ts).
@@ -940,13 +1210,16 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
     const probed = new Set(PROBES.map((probe) => probe.route));
     expect(routes.filter((route) => !probed.has(route))).toEqual([]);
     expect([...probed].filter((route) => !world.routes.has(route))).toEqual([]);
-    // Every route declares a permission, except sign-in, the caller's own account and wellbeing data.
+    // Every route declares a permission, except sign-in, the caller's own account and the caller's
+    // own wellbeing settings and exposure log: these touch no one else's data, and every user who
+    // can reveal material (whatever their role) must be able to keep the protective settings and
+    // record breaks, so no permission could be withheld without harm.
     const undeclared = [...world.routes.entries()]
       .filter(([, spec]) => !('permission' in spec.access))
       .map(([route]) => route);
     expect(
       undeclared.filter(
-        (route) => !/^(GET|POST) \/(auth|provider)\//.test(route) && !/^[A-Z]+ \/wellbeing\//.test(route),
+        (route) => !/^(GET|POST) \/(auth|provider)\/|^(GET|POST|PATCH) \/wellbeing\//.test(route),
       ),
     ).toEqual([]);
   });
