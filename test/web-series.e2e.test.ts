@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
@@ -126,6 +127,50 @@ describe.runIf(!onPostgres())('series in Chromium', () => {
         .allTextContents();
       expect(history.join('\n')).toContain('Comparison against the hash sets not finished');
 
+      // A visual clue: a rectangle dragged over the (blurred) image, saved in pixels of the original.
+      const clueImage = anna.getByRole('img', { name: /^Blurred image for clues/ });
+      await clueImage.waitFor();
+      const surface = anna.getByTestId('clue-surface');
+      await surface.scrollIntoViewIfNeeded();
+      const area = (await surface.boundingBox())!;
+      const drag = async (from: [number, number], to: [number, number]): Promise<void> => {
+        await anna.mouse.move(area.x + area.width * from[0], area.y + area.height * from[1]);
+        await anna.mouse.down();
+        await anna.mouse.move(area.x + area.width * to[0], area.y + area.height * to[1], { steps: 6 });
+        await anna.mouse.up();
+        await anna.getByTestId('clue-draft').waitFor();
+      };
+      await drag([0.2, 0.3], [0.5, 0.7]);
+      await anna.getByLabel('Kind of clue').selectOption('electrical_fitting');
+      await anna.getByLabel('Clue note').fill('Two-pin wall socket');
+      await anna.getByRole('button', { name: 'Save clue' }).click();
+      await anna.getByText('Clue saved.').waitFor();
+      const clueRows = anna.getByRole('table', { name: 'Clues of the series' }).locator('tbody tr');
+      await clueRows.first().waitFor();
+      const clueText = (await clueRows.first().textContent())!;
+      expect(clueText).toContain('electrical fitting');
+      expect(clueText).toContain('Two-pin wall socket');
+      const { width: imageWidth, height: imageHeight } = await sharp(pictures[0]).metadata();
+      const areaText = (await clueRows.first().locator('td').nth(3).textContent())!;
+      const [w, h, x, y] = /^(\d+)×(\d+) at (\d+),(\d+)$/.exec(areaText)!.slice(1).map(Number);
+      // Within 2 % of the image: the pointer lands on whole CSS pixels of a scaled-down display.
+      expect(Math.abs(x! - 0.2 * imageWidth)).toBeLessThan(imageWidth * 0.02);
+      expect(Math.abs(y! - 0.3 * imageHeight)).toBeLessThan(imageHeight * 0.02);
+      expect(Math.abs(w! - 0.3 * imageWidth)).toBeLessThan(imageWidth * 0.02);
+      expect(Math.abs(h! - 0.4 * imageHeight)).toBeLessThan(imageHeight * 0.02);
+      expect(await anna.locator('.clue-box:not(.is-draft)').count()).toBe(1);
+      // A second one drawn from bottom-right to top-left, then deleted.
+      await drag([0.9, 0.9], [0.7, 0.75]);
+      await anna.getByLabel('Kind of clue').selectOption('other');
+      await anna.getByLabel('Clue note').fill('drawn by mistake');
+      await anna.getByRole('button', { name: 'Save clue' }).click();
+      await clueRows.nth(1).waitFor();
+      await screenshot(anna, 'series-02b-clues');
+      await anna.getByRole('button', { name: 'Delete clue other drawn by mistake' }).click();
+      await anna.getByRole('cell', { name: 'drawn by mistake', exact: true }).waitFor({ state: 'detached' });
+      expect(await clueRows.count()).toBe(1);
+      expect(await anna.locator('figure.preview[data-revealed="true"]').count()).toBe(0);
+
       // Shared with Agency East, then a comment that mentions it.
       await anna.getByLabel('Selected agencies').check();
       await anna.getByLabel('Agency East (PL)').check();
@@ -183,6 +228,17 @@ describe.runIf(!onPostgres())('series in Chromium', () => {
       await anna.getByLabel('Status').selectOption('victim_identified');
       await anna.getByText('No series match these filters.').waitFor();
       await screenshot(anna, 'series-06-list');
+
+      // The statistics dashboard counts what the two agencies did.
+      await anna.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Statistics' }).click();
+      expect(await anna.getByTestId('stats-media').textContent()).toContain('3 (3 images, 0 videos)');
+      expect(await anna.getByTestId('stats-series').textContent()).toMatch(/^1 \(0 with/);
+      const perAgency = await anna
+        .getByRole('list', { name: 'Series per agency' })
+        .locator('li')
+        .allTextContents();
+      expect(perAgency.find((row) => row.includes('Agency West (FR)'))).toContain('1 series');
+      await screenshot(anna, 'series-07-statistics');
     } finally {
       await server?.stop();
     }

@@ -5,6 +5,7 @@ import { dashboardPages } from '../pages/dashboard/dashboard.pages';
 import { ingestPages } from '../pages/ingests/ingest.pages';
 import { mediaPages } from '../pages/media/media.pages';
 import { seriesPages } from '../pages/series/series.pages';
+import { statisticsPages } from '../pages/statistics/statistics.pages';
 import { youPages } from '../pages/you/you.pages';
 import type { PageDefinition } from './page-registry';
 
@@ -18,6 +19,7 @@ export const PAGES: readonly PageDefinition[] = [
   ...ingestPages,
   ...mediaPages,
   ...seriesPages,
+  ...statisticsPages,
   ...adminPages,
   ...auditPages,
   ...youPages,

@@ -6,6 +6,8 @@ import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states
 import { useLoad } from '../../components/use-load';
 import { Preview } from '../../wellbeing/Preview';
 import { agencyName } from './agency-names';
+import { ClueBoard } from './ClueBoard';
+import { SeriesLocations } from './SeriesLocations';
 import { SeriesComments } from './SeriesComments';
 import { SeriesSharingForm } from './SeriesSharingForm';
 import { allowedMoves, statusLabel, type SeriesStatus } from './series-status';
@@ -76,6 +78,8 @@ export function SeriesDetailPage({ id }: { id: string }): ReactNode {
             <h2 id="series-media">Media ({series.mediaCount})</h2>
             <MediaGrid series={series} />
           </section>
+          <ClueBoard series={series} />
+          <SeriesLocations series={series} />
           <section className="card" aria-labelledby="series-people">
             <h2 id="series-people">Victims and offenders</h2>
             <PeopleList title="Victims" people={series.victims} />
