@@ -36,13 +36,17 @@ export async function firstSignIn(
       await page.waitForTimeout(30_000 - intoStep + 500);
     }
     await page.getByLabel('Code from the app').fill(totpCode(secret, Date.now()));
+    // The reply, not the page: a refusal shown by an earlier attempt stays on screen.
+    const reply = page.waitForResponse((response) => response.url().endsWith('/auth/mfa/enrolment/confirm'), {
+      timeout: 60_000,
+    });
     await page.getByRole('button', { name: 'Confirm' }).click();
-    // Generous: the machine's two cores may be busy with other work.
-    await Promise.race([codesHeading.waitFor({ timeout: 60_000 }), refusal.waitFor({ timeout: 60_000 })]);
-    if (!(await refusal.isVisible())) {
+    if ((await reply).ok()) {
+      await codesHeading.waitFor({ timeout: 60_000 });
       break;
     }
     if (attempt === 2) {
+      await refusal.waitFor();
       await screenshot(page, `failed-enrolment-${username}`);
       throw new Error(`enrolment of ${username} refused: ${await refusal.textContent()}`);
     }
