@@ -2,13 +2,12 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base32Decode } from '#haven/accounts/base32.js';
-import { totpCode } from '#haven/accounts/totp.js';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { onPostgres } from './support/test-database.js';
 import { tempDir } from './support/temp-dir.js';
 import { launchChromium, screenshot } from './support/browser.js';
+import { firstSignIn } from './support/web-session.js';
 import {
   adminCreateAgency,
   adminCreateUser,
@@ -91,36 +90,6 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
       }
     }
     throw new Error(`${label} not reached with ${limit} presses of Tab`);
-  }
-
-  /** First sign-in: password, then authenticator enrolment with a code computed from the shown secret. */
-  async function firstSignIn(page: Page, url: string, username: string, password: string, shot?: string) {
-    await page.goto(`${url}/`);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
-    await page.getByRole('img', { name: 'QR code of the authenticator secret' }).waitFor();
-    if (shot) {
-      await screenshot(page, `${shot}-enrol`);
-    }
-    const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
-    await page.getByLabel('Code from the app').fill(totpCode(base32Decode(secret)!, Date.now()));
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    const codesHeading = page.getByRole('heading', { name: 'Your recovery codes' });
-    const refusal = page.getByRole('alert');
-    // Generous: the machine's two cores may be busy with other work.
-    await Promise.race([codesHeading.waitFor({ timeout: 60_000 }), refusal.waitFor({ timeout: 60_000 })]);
-    if (await refusal.isVisible()) {
-      await screenshot(page, `failed-enrolment-${username}`);
-      throw new Error(`enrolment of ${username} refused: ${await refusal.textContent()}`);
-    }
-    const codes = await page.getByRole('list', { name: 'Recovery codes' }).locator('code').allTextContents();
-    expect(codes).toHaveLength(10);
-    await page.getByLabel('I have stored my recovery codes').check();
-    await page.getByRole('button', { name: 'Continue to Haven' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
-    return codes;
   }
 
   it('two agencies: enrol MFA, upload, triage, reveal one preview, safe screen, sharing, audit', async () => {

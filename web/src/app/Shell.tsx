@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { Empty, PageHeader } from '../components/states';
+import { NotificationBadge } from '../pages/series/NotificationBadge';
 import { SafeScreenButton } from '../wellbeing/SafeScreenButton';
 import { MENU_SECTIONS } from './page-registry';
 import { PAGES } from './pages';
@@ -48,6 +49,7 @@ export function Shell(): ReactNode {
         <span className="who">
           {session.user.displayName} · {session.user.agency.name} ({session.user.agency.country})
         </span>
+        {can(session, 'notification.read') ? <NotificationBadge /> : null}
         <SafeScreenButton />
         <button type="button" onClick={() => void signOut()}>
           Sign out

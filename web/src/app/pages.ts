@@ -4,6 +4,8 @@ import { casePages } from '../pages/cases/case.pages';
 import { dashboardPages } from '../pages/dashboard/dashboard.pages';
 import { ingestPages } from '../pages/ingests/ingest.pages';
 import { mediaPages } from '../pages/media/media.pages';
+import { seriesPages } from '../pages/series/series.pages';
+import { statisticsPages } from '../pages/statistics/statistics.pages';
 import { youPages } from '../pages/you/you.pages';
 import type { PageDefinition } from './page-registry';
 
@@ -16,6 +18,8 @@ export const PAGES: readonly PageDefinition[] = [
   ...casePages,
   ...ingestPages,
   ...mediaPages,
+  ...seriesPages,
+  ...statisticsPages,
   ...adminPages,
   ...auditPages,
   ...youPages,

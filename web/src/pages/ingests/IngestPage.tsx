@@ -4,6 +4,8 @@ import { Link } from '../../app/router';
 import { formatTime } from '../../components/format';
 import { Empty, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
+import { can, useSession } from '../../app/session';
+import { CreateSeriesFromTriage } from '../series/CreateSeriesFromTriage';
 import { MediaTile, type ResultItem } from '../media/MediaTile';
 import { allResults, REVIEW_ORDER as ORDER } from './ingest-results';
 
@@ -24,6 +26,7 @@ export function IngestPage({ id }: { id: string }): ReactNode {
   const finished = ingest.data?.state === 'done' || ingest.data?.state === 'failed';
   const results = useLoad(() => allResults(id), [id, finished]);
   const [filter, setFilter] = useState<Status | 'all'>('all');
+  const { session } = useSession();
 
   // Poll while the ingest runs.
   useEffect(() => {
@@ -100,6 +103,9 @@ export function IngestPage({ id }: { id: string }): ReactNode {
                 {(items) => <ResultGroups items={items} filter={filter} />}
               </Loaded>
             </section>
+            {finished && can(session, 'series.create') && results.data ? (
+              <CreateSeriesFromTriage ingestId={id} items={results.data} />
+            ) : null}
           </>
         );
       }}
