@@ -20,17 +20,18 @@ export async function firstSignIn(
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
-  await page.getByRole('img', { name: 'QR code of the authenticator secret' }).waitFor();
-  if (shot) {
-    await screenshot(page, `${shot}-enrol`);
-  }
-  const secret = base32Decode((await page.getByTestId('totp-secret').textContent())!.trim())!;
   const codesHeading = page.getByRole('heading', { name: 'Your recovery codes' });
   const refusal = page.getByRole('alert');
-  // A code typed near the end of its 30-second step may reach a busy server in the next one:
-  // start away from the boundary, and try once more with the next step's code if refused.
+  // A refused code is retried with a freshly started enrolment (the page reloaded, a new secret
+  // read off it), so a code that straddled a step boundary or a secret that changed under the page
+  // does not fail the run; a third refusal does, with a screenshot.
   for (let attempt = 1; ; attempt++) {
+    await page.getByRole('heading', { name: 'Set up your authenticator' }).waitFor();
+    await page.getByRole('img', { name: 'QR code of the authenticator secret' }).waitFor();
+    if (shot && attempt === 1) {
+      await screenshot(page, `${shot}-enrol`);
+    }
+    const secret = base32Decode((await page.getByTestId('totp-secret').textContent())!.trim())!;
     const intoStep = Date.now() % 30_000;
     if (intoStep > 22_000) {
       await page.waitForTimeout(30_000 - intoStep + 500);
@@ -45,12 +46,12 @@ export async function firstSignIn(
       await codesHeading.waitFor({ timeout: 60_000 });
       break;
     }
-    if (attempt === 2) {
+    if (attempt === 3) {
       await refusal.waitFor();
       await screenshot(page, `failed-enrolment-${username}`);
       throw new Error(`enrolment of ${username} refused: ${await refusal.textContent()}`);
     }
-    await page.waitForTimeout(30_000 - (Date.now() % 30_000) + 500);
+    await page.reload();
   }
   const codes = await page.getByRole('list', { name: 'Recovery codes' }).locator('code').allTextContents();
   expect(codes).toHaveLength(10);
