@@ -34,6 +34,7 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
     async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      const lost = watchCheckedOut(client);
       try {
         await client.query('BEGIN');
         const result = await work(asQueryable(client));
@@ -47,13 +48,15 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
         );
         throw error;
       } finally {
-        client.release(broken);
+        client.release(broken || lost.closed);
+        lost.stop();
       }
     },
     async session<T>(work: (session: Queryable) => Promise<T>): Promise<T> {
       sessions ??= newPool(url, SESSION_POOL_SIZE);
       const client = await sessions.connect();
       let failed = false;
+      const lost = watchCheckedOut(client);
       try {
         return await work(asQueryable(client));
       } catch (error) {
@@ -61,13 +64,33 @@ export async function openPostgresDatabase(url: string, poolSize = 10): Promise<
         throw error;
       } finally {
         // Closing the connection ends whatever session state (advisory locks) `work` left behind.
-        client.release(failed);
+        client.release(failed || lost.closed);
+        lost.stop();
       }
     },
     async close(): Promise<void> {
       await Promise.all([pool.end(), sessions?.end()]);
     },
   };
+}
+
+/**
+ * A checked-out connection the server ends (restart, terminated backend, dropped database) emits
+ * 'error' on the client, not the pool: without a listener that event would end the whole process.
+ * The work on it fails on its next query instead, and the connection is not given back.
+ */
+function watchCheckedOut(client: pg.PoolClient): { readonly closed: boolean; stop(): void } {
+  const state = {
+    closed: false,
+    stop: () => {
+      client.off('error', onError);
+    },
+  };
+  const onError = (): void => {
+    state.closed = true;
+  };
+  client.on('error', onError);
+  return state;
 }
 
 function newPool(url: string, max: number): pg.Pool {
