@@ -28,6 +28,10 @@ export const PERMISSIONS = [
   'taskforce.participate',
   'stats.read',
   'media.categorise',
+  'appeal.read',
+  'appeal.propose',
+  'appeal.review',
+  'tip.moderate',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,6 +72,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'series.create',
     'series.manage',
     'media.categorise',
+    'appeal.read',
+    'appeal.propose',
   ],
   reviewer: [
     'case.read',
@@ -79,6 +85,9 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token.manage',
     ...WORKSPACE,
     'media.categorise',
+    // The second person of the two-person rule for public appeals.
+    'appeal.read',
+    'appeal.review',
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [
@@ -112,7 +121,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     ...WORKSPACE,
     'taskforce.manage',
   ],
-  tip_moderator: ['agency.read'],
+  tip_moderator: ['agency.read', 'appeal.read', 'tip.moderate'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {

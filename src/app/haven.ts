@@ -31,6 +31,9 @@ import { VideoService } from '#haven/video/video.service.js';
 import { VideoTriage } from '#haven/video/video-triage.js';
 import { ProviderService } from '#haven/sharing/provider/provider.service.js';
 import { CategorisationService } from '#haven/sharing/categories/categorisation.service.js';
+import { AppealService } from '#haven/appeals/appeal.service.js';
+import { PortalFolder } from '#haven/portal/exchange/portal-folder.js';
+import { TipService } from '#haven/tips/tip.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -53,6 +56,12 @@ export interface Haven {
   readonly categories: CategorisationService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
+  /** The folder shared with the public portal (published appeal copies, incoming tips). */
+  readonly portal: PortalFolder;
+  /** Public appeals under the two-person rule. */
+  readonly appeals: AppealService;
+  /** Tips from the public and their triage. */
+  readonly tips: TipService;
   close(): Promise<void>;
 }
 
@@ -174,6 +183,15 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
     const secretsKey = Buffer.from(hkdfSync('sha256', key.key, Buffer.alloc(0), 'haven secrets v1', 32));
     const providers = new ProviderService({ db, hashSets, secretsKey });
     const categories = new CategorisationService({ db, hashSets });
+    const portal = await new PortalFolder(config.portal.dir).init();
+    const appeals = new AppealService({
+      db,
+      originals,
+      portal,
+      maxImagePixels: config.limits.maxImagePixels,
+    });
+    const tips = new TipService({ db, portal, appeals, log });
+    await appeals.syncPortal();
     let closed = false;
     return {
       config,
@@ -191,6 +209,9 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       providers,
       categories,
       secretsKey,
+      portal,
+      appeals,
+      tips,
       async close() {
         if (closed) {
           return;

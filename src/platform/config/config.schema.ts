@@ -103,6 +103,18 @@ export const ConfigSchema = z.object({
     /** The built investigators' app served at `/`; absent: web/dist of the installed package. */
     dir: z.string().min(1).optional(),
   }),
+  /** The public appeals portal and the folder it shares with the workspace. */
+  portal: z.object({
+    /** Published appeal copies and incoming tips; default <dataDir>/portal. */
+    dir: z.string().min(1),
+    port: z.coerce.number().int().min(0).max(65535).default(8090),
+    /** Tips one client address may send per hour. */
+    tipsPerHour: positiveInt.max(10_000).default(5),
+    /** A tip form sent sooner than this after it was served is refused (bots fill forms at once). */
+    minFormSeconds: z.coerce.number().int().min(0).max(600).default(4),
+    /** Leading zero bits of the browser's proof of work (with JavaScript it replaces the wait). */
+    powBits: z.coerce.number().int().min(4).max(24).default(14),
+  }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

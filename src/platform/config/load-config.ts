@@ -13,6 +13,7 @@ export interface ConfigFlags {
   readonly pdqMaxDistance?: number | undefined;
   readonly port?: number | undefined;
   readonly listen?: string | undefined;
+  readonly portalDir?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -85,6 +86,17 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     },
     webApp: {
       dir: emptyToUndefined(env.HAVEN_WEB_DIR),
+    },
+    portal: {
+      dir: path.resolve(
+        flags.portalDir ??
+          emptyToUndefined(env.HAVEN_PORTAL_DIR) ??
+          path.join(flags.dataDir ?? emptyToUndefined(env.HAVEN_DATA_DIR) ?? './haven-data', 'portal'),
+      ),
+      port: emptyToUndefined(env.HAVEN_PORTAL_PORT),
+      tipsPerHour: emptyToUndefined(env.HAVEN_PORTAL_TIPS_PER_HOUR),
+      minFormSeconds: emptyToUndefined(env.HAVEN_PORTAL_MIN_FORM_SECONDS),
+      powBits: emptyToUndefined(env.HAVEN_PORTAL_POW_BITS),
     },
   };
   const parsed = ConfigSchema.safeParse(raw);
