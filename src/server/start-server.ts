@@ -38,6 +38,10 @@ export async function startServer(
     } finally {
       refreshing = false;
     }
+    // Tips the public portal dropped reach the inboxes (and the public figures) without a visit.
+    await haven.tips.takeIn().catch((error: unknown) => {
+      haven.log.warn('taking in portal tips failed', { error: String(error) });
+    });
   };
   await refresh();
   const timer = setInterval(() => void refresh(), refreshMs);

@@ -1311,6 +1311,194 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/appeals': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Your agency's public appeals (proposed, live, rejected, unpublished) */
+    readonly get: operations['listAppeals'];
+    readonly put?: never;
+    /** Propose a public appeal: the picture (clue, new crop or photo) is censored and re-encoded at once; nothing is public before a second person approves */
+    readonly post: operations['proposeAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** One appeal of your agency */
+    readonly get: operations['getAppeal'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/image': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** The censored picture exactly as the public sees it (never the original) */
+    readonly get: operations['getAppealImage'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/review': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Approve (publish at once) or reject a proposed appeal: a second member of the agency, never the proposer */
+    readonly post: operations['reviewAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/unpublish': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Take a live appeal off the public site at once (proposers and reviewers) */
+    readonly post: operations['unpublishAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/outcome': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    /** Record what the appeal achieved (country found, object identified, children identified) */
+    readonly put: operations['setAppealOutcome'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Your agency's tip inbox (tips the public sent about its appeals), newest first */
+    readonly get: operations['listTips'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/status': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Mark a tip useful, not useful or spam (or back to new) */
+    readonly post: operations['markTip'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/merge': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Merge a tip into the earlier one it repeats (marks it duplicate) */
+    readonly post: operations['mergeTip'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/lead': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Attach a tip to the appeal's series as a lead (the tipster's contact stays in the inbox) */
+    readonly post: operations['tipToLead'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/outcome': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    /** Record what a tip achieved (country narrowed, object identified); feeds the public figures */
+    readonly put: operations['setTipOutcome'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1370,6 +1558,10 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
       )[];
     };
     readonly Error: {
@@ -1537,6 +1729,10 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1575,6 +1771,10 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1613,6 +1813,10 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
       )[];
       readonly expiresInDays: number;
     };
@@ -2795,6 +2999,192 @@ export interface components {
        */
       readonly baseline: boolean;
       readonly note?: string;
+    };
+    readonly AppealList: {
+      readonly appeals: readonly components['schemas']['Appeal'][];
+    };
+    readonly Appeal: {
+      /** Format: uuid */
+      readonly id: string;
+      readonly publicId: string;
+      /** @enum {string} */
+      readonly type: 'object' | 'wanted_person' | 'missing_child';
+      /** @enum {string} */
+      readonly state: 'proposed' | 'live' | 'rejected' | 'unpublished';
+      /** @description Title, description and targeted questions per language the appeal is published in */
+      readonly texts: {
+        readonly [key: string]: {
+          readonly title: string;
+          readonly description: string;
+          readonly questions: readonly string[];
+        };
+      };
+      readonly person: {
+        readonly name: string;
+        /** @default  */
+        readonly offence: string;
+        /** @default  */
+        readonly issuingAgency: string;
+        /** @default null */
+        readonly age: number | null;
+        /** @default null */
+        readonly dateMissing: string | null;
+        /** @default  */
+        readonly placeMissing: string;
+      } | null;
+      readonly country: string | null;
+      readonly region: string;
+      readonly seriesId: string | null;
+      readonly clueId: string | null;
+      readonly image: {
+        readonly width: number;
+        readonly height: number;
+      };
+      readonly proposedBy: string;
+      readonly proposedByName: string;
+      /** Format: date-time */
+      readonly proposedAt: string;
+      readonly reviewedByName: string | null;
+      readonly reviewedAt: string | null;
+      readonly reviewNote: string;
+      readonly publishedAt: string | null;
+      readonly unpublishedAt: string | null;
+      readonly unpublishedByName: string | null;
+      readonly outcome: {
+        readonly countryFound: string | null;
+        readonly objectIdentified: boolean;
+        readonly childrenIdentified: number;
+      };
+    };
+    readonly ProposeAppealRequest: {
+      /** @enum {string} */
+      readonly type: 'object' | 'wanted_person' | 'missing_child';
+      /** @description Title, description and targeted questions per language the appeal is published in */
+      readonly texts: {
+        readonly [key: string]: {
+          readonly title: string;
+          readonly description: string;
+          readonly questions: readonly string[];
+        };
+      };
+      /** @default null */
+      readonly person: {
+        readonly name: string;
+        /** @default  */
+        readonly offence: string;
+        /** @default  */
+        readonly issuingAgency: string;
+        /** @default null */
+        readonly age: number | null;
+        /** @default null */
+        readonly dateMissing: string | null;
+        /** @default  */
+        readonly placeMissing: string;
+      } | null;
+      /** @default null */
+      readonly country: string | null;
+      /** @default  */
+      readonly region: string;
+      readonly image:
+        | {
+            /** @constant */
+            readonly kind: 'clue';
+            /** Format: uuid */
+            readonly seriesId: string;
+            /** Format: uuid */
+            readonly clueId: string;
+          }
+        | {
+            /** @constant */
+            readonly kind: 'crop';
+            /** Format: uuid */
+            readonly seriesId: string;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly rect: {
+              readonly x: number;
+              readonly y: number;
+              readonly width: number;
+              readonly height: number;
+            };
+          }
+        | {
+            /** @constant */
+            readonly kind: 'upload';
+            readonly base64: string;
+          };
+      /**
+       * @description Regions blurred beyond recognition, in pixels of the crop (or photo)
+       * @default []
+       */
+      readonly masks: readonly {
+        readonly x: number;
+        readonly y: number;
+        readonly width: number;
+        readonly height: number;
+      }[];
+      /** @default null */
+      readonly seriesId: string | null;
+    };
+    readonly ReviewAppealRequest: {
+      /** @enum {string} */
+      readonly decision: 'approve' | 'reject';
+      /** @default  */
+      readonly note: string;
+    };
+    readonly AppealOutcomeRequest: {
+      readonly countryFound: string | null;
+      readonly objectIdentified: boolean;
+      readonly childrenIdentified: number;
+    };
+    readonly TipList: {
+      readonly tips: readonly components['schemas']['Tip'][];
+    };
+    readonly Tip: {
+      /** Format: uuid */
+      readonly id: string;
+      /** Format: uuid */
+      readonly appealId: string;
+      readonly language: string;
+      readonly body: string;
+      readonly country: string;
+      readonly city: string;
+      readonly seenWhere: string;
+      readonly seenWhen: string;
+      /** @description Empty when the tipster stayed anonymous */
+      readonly contact: string;
+      /** Format: date-time */
+      readonly receivedAt: string;
+      /** @enum {string} */
+      readonly status: 'new' | 'useful' | 'not_useful' | 'spam' | 'duplicate';
+      readonly duplicateOf: string | null;
+      /** @description An earlier tip with the same words about the same appeal */
+      readonly sameAs: string | null;
+      readonly leadCommentId: string | null;
+      readonly outcome: ('country_narrowed' | 'object_identified') | null;
+      readonly outcomeCountry: string | null;
+      readonly triagedByName: string | null;
+      readonly triagedAt: string | null;
+    };
+    readonly MarkTipRequest: {
+      /** @enum {string} */
+      readonly status: 'new' | 'useful' | 'not_useful' | 'spam';
+    };
+    readonly MergeTipRequest: {
+      /**
+       * Format: uuid
+       * @description The tip this one repeats
+       */
+      readonly into: string;
+    };
+    readonly TipLeadRequest: {
+      /** @default  */
+      readonly note: string;
+    };
+    readonly TipOutcomeRequest: {
+      readonly outcome: ('country_narrowed' | 'object_identified') | null;
+      /** @default null */
+      readonly country: string | null;
     };
   };
   responses: never;
@@ -8677,6 +9067,766 @@ export interface operations {
         };
         content: {
           readonly 'application/json': components['schemas']['CategoryView'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listAppeals: {
+    readonly parameters: {
+      readonly query?: {
+        readonly state?: 'proposed' | 'live' | 'rejected' | 'unpublished';
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The appeals */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['AppealList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly proposeAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ProposeAppealRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Proposed */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The picture cannot be decoded */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The appeal */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getAppealImage: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A JPEG image */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'image/jpeg': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly reviewAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ReviewAppealRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Reviewed */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly unpublishAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Unpublished */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setAppealOutcome: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['AppealOutcomeRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listTips: {
+    readonly parameters: {
+      readonly query?: {
+        readonly status?: 'new' | 'useful' | 'not_useful' | 'spam' | 'duplicate';
+        readonly appealId?: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The tips */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TipList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly markTip: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['MarkTipRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Marked */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly mergeTip: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['MergeTipRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Merged */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly tipToLead: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['TipLeadRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Attached */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setTipOutcome: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['TipOutcomeRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
         };
       };
       /** @description Invalid request */

@@ -7,6 +7,8 @@ import { mediaPages } from '../pages/media/media.pages';
 import { seriesPages } from '../pages/series/series.pages';
 import { statisticsPages } from '../pages/statistics/statistics.pages';
 import { youPages } from '../pages/you/you.pages';
+import { appealPages } from '../pages/appeals/appeals.pages';
+import { tipPages } from '../pages/tips/tips.pages';
 import type { PageDefinition } from './page-registry';
 
 /**
@@ -20,6 +22,8 @@ export const PAGES: readonly PageDefinition[] = [
   ...mediaPages,
   ...seriesPages,
   ...statisticsPages,
+  ...appealPages,
+  ...tipPages,
   ...adminPages,
   ...auditPages,
   ...youPages,

@@ -1,5 +1,6 @@
 import { useRef, useState, type PointerEvent, type ReactNode, type SyntheticEvent } from 'react';
 import { api, apiUrl, type Schemas } from '../../api/client';
+import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { Empty, ErrorMessage, Loaded } from '../../components/states';
 import { useLoad } from '../../components/use-load';
@@ -107,6 +108,9 @@ export function ClueBoard({ series }: { series: Schemas['SeriesDetail'] }): Reac
                     </td>
                     <td>{clue.createdBy}</td>
                     <td>
+                      {series.agencyId === session.user.agency.id && can(session, 'appeal.propose') ? (
+                        <Link to={`/appeals/propose/${series.id}/${clue.id}`}>Propose appeal</Link>
+                      ) : null}
                       {clue.agencyId === session.user.agency.id && editable ? (
                         <button
                           type="button"
