@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solved } from '#haven/portal/form-token.js';
 import { expectStatus } from './support/api-client.js';
+import { runCli } from './support/cli.js';
 import { apiServerForFile } from './support/api-server.js';
 import { drawClue, objectAppeal, type AppealReply, type TipReply } from './support/appeals.js';
 import { pictureWithGps } from './support/workspace.js';
@@ -425,5 +426,18 @@ describe('unpublishing', () => {
       404,
     );
     expect(existsSync(path.join(portalDir(), 'published', `${doomed.publicId}.jpg`))).toBe(false);
+  });
+});
+
+describe('starting the portal', () => {
+  it('refuses an unknown role or bad portal settings with a clear error', async () => {
+    const role = await runCli(['serve', '--role', 'everything', '--port', '0']);
+    expect(role.code).not.toBe(0);
+    expect(role.stderr).toContain('--role must be workspace or portal');
+    const settings = await runCli(['serve', '--role', 'portal', '--portal-dir', portalDir(), '--port', '0'], {
+      HAVEN_PORTAL_POW_BITS: '99',
+    });
+    expect(settings.code).not.toBe(0);
+    expect(settings.stderr).toContain('portal.powBits');
   });
 });
