@@ -93,7 +93,12 @@ describe('sign-in', () => {
     // Roles that do not need a second factor go straight in.
     expect(login.body).toMatchObject({
       stage: 'active',
-      user: { id: user.id, username: user.username, roles: ['tip_moderator'], permissions: ['agency.read'] },
+      user: {
+        id: user.id,
+        username: user.username,
+        roles: ['tip_moderator'],
+        permissions: ['agency.read', 'appeal.read', 'tip.moderate'],
+      },
     });
     expect(login.body.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(login.body.user.agency.id).toBe(user.agencyId);
