@@ -207,9 +207,50 @@ describe.runIf(!onPostgres())('public appeals in Chromium', () => {
       expect(await thread.textContent()).toContain('Lead');
       expect(await thread.textContent()).not.toContain('hinweis@example.org');
 
-      // The public figures follow.
-      const stats = await visitorFr.request.get(`${portal.url}/en/statistics`);
-      expect(await stats.text()).toMatch(/Appeals where the country was found<\/dt><dd>1<\/dd>/);
+      // Anna records what the appeal achieved; the public figures follow.
+      await anna
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Public appeals' })
+        .click();
+      await anna.getByRole('button', { name: 'live' }).click();
+      const outcome = anna.getByRole('form', { name: 'Outcome of Where is this shampoo sold?' });
+      await outcome.getByLabel('Children identified').fill('2');
+      await outcome.getByLabel('Object identified').check();
+      const saved = anna.waitForResponse((response) => response.url().endsWith('/outcome') && response.ok());
+      await outcome.getByRole('button', { name: 'Save outcome' }).click();
+      await saved;
+      const stats = await (await visitorFr.request.get(`${portal.url}/en/statistics`)).text();
+      expect(stats).toMatch(/Appeals where the country was found<\/dt><dd>1<\/dd>/);
+      expect(stats).toMatch(/Children identified<\/dt><dd>2<\/dd>/);
+
+      // A missing-child appeal from a photo: the portal shows the facts the public needs.
+      await anna.getByRole('link', { name: 'Propose a person appeal' }).click();
+      await anna.getByLabel('Name').fill('Sam Example');
+      await anna.getByLabel('Age').fill('8');
+      await anna.getByLabel('Missing since').fill('2026-05-01');
+      await anna
+        .getByLabel('Photo (JPEG, PNG or WebP, under 600 KB)')
+        .setInputFiles({
+          name: 'photo.jpg',
+          mimeType: 'image/jpeg',
+          buffer: await pictureJpeg(7712, 400, 500),
+        });
+      await anna.getByLabel('Title (Spanish)').fill('Niño desaparecido en Lyon');
+      await anna.getByRole('button', { name: 'Propose for review' }).click();
+      await anna.getByRole('listitem', { name: 'Appeal Niño desaparecido en Lyon' }).waitFor();
+      await rita.getByRole('button', { name: 'proposed' }).click();
+      await rita
+        .getByRole('listitem', { name: 'Appeal Niño desaparecido en Lyon' })
+        .getByRole('button', { name: 'Approve and publish' })
+        .click();
+      await rita
+        .getByRole('listitem', { name: 'Appeal Niño desaparecido en Lyon' })
+        .waitFor({ state: 'detached' });
+      const missing = await visitorFr.request.get(`${portal.url}/es/?type=missing_child`);
+      const child = /href="(\/es\/appeals\/[a-z0-9]{16})"/.exec(await missing.text())![1]!;
+      const childPage = await (await visitorFr.request.get(`${portal.url}${child}`)).text();
+      expect(childPage).toContain('Sam Example');
+      expect(childPage).toContain('<dt>Edad</dt><dd>8</dd>');
 
       // Anna unpublishes: the next request no longer finds the appeal or its picture.
       await anna
@@ -217,11 +258,9 @@ describe.runIf(!onPostgres())('public appeals in Chromium', () => {
         .getByRole('link', { name: 'Public appeals' })
         .click();
       await anna.getByRole('button', { name: 'live' }).click();
-      await anna
-        .getByRole('listitem', { name: 'Appeal Where is this shampoo sold?' })
-        .getByRole('button', { name: 'Unpublish now' })
-        .click();
-      await anna.getByText('No live appeals.').waitFor();
+      const shampoo = anna.getByRole('listitem', { name: 'Appeal Where is this shampoo sold?' });
+      await shampoo.getByRole('button', { name: 'Unpublish now' }).click();
+      await shampoo.waitFor({ state: 'detached' });
       const gone = await visitorFr.request.get(`${portal.url}/fr/appeals/${publicId}`);
       expect(gone.status()).toBe(404);
       expect(gone.headers()['cache-control']).toBe('no-store');

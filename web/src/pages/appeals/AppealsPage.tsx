@@ -1,5 +1,6 @@
-import { useState, type ReactNode } from 'react';
+import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { api, apiUrl, type Schemas } from '../../api/client';
+import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
 import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states';
@@ -16,11 +17,16 @@ const titleOf = (appeal: Appeal): string => Object.values(appeal.texts)[0]?.titl
  * and anyone who proposes or reviews can take a live appeal down at once.
  */
 export function AppealsPage(): ReactNode {
+  const { session } = useSession();
   const [state, setState] = useState<State>('proposed');
   const appeals = useLoad(() => api.get('/api/v1/appeals', { query: { state } }), [state]);
   return (
     <>
-      <PageHeader title="Public appeals" />
+      <PageHeader title="Public appeals">
+        {can(session, 'appeal.propose') ? (
+          <Link to="/appeals/propose-person">Propose a person appeal</Link>
+        ) : null}
+      </PageHeader>
       <p className="muted">
         Pictures here are the censored copies the public sees, never the originals. Nothing is public until a
         second person of your agency approves it.
@@ -145,7 +151,75 @@ function AppealCard({ appeal, onChanged }: { appeal: Appeal; onChanged: () => vo
           Unpublish now
         </button>
       ) : null}
+      {appeal.state === 'live' || appeal.state === 'unpublished' ? (
+        can(session, 'appeal.propose') || can(session, 'tip.moderate') ? (
+          <OutcomeForm appeal={appeal} onSaved={onChanged} />
+        ) : null
+      ) : null}
       {error ? <ErrorMessage error={error} title="That did not work" /> : null}
     </li>
+  );
+}
+
+/** What the appeal achieved, as investigators record it: these figures reach the public statistics. */
+function OutcomeForm({ appeal, onSaved }: { appeal: Appeal; onSaved: () => void }): ReactNode {
+  const [country, setCountry] = useState(appeal.outcome.countryFound ?? '');
+  const [identified, setIdentified] = useState(appeal.outcome.objectIdentified);
+  const [children, setChildren] = useState(String(appeal.outcome.childrenIdentified));
+  const [error, setError] = useState<unknown>();
+  const save = async (event: SyntheticEvent): Promise<void> => {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      await api.put('/api/v1/appeals/{id}/outcome', {
+        path: { id: appeal.id },
+        body: {
+          countryFound: country.trim() === '' ? null : country.trim().toUpperCase(),
+          objectIdentified: identified,
+          childrenIdentified: Number(children) || 0,
+        },
+      });
+      onSaved();
+    } catch (failure) {
+      api.noteFailure(failure);
+      setError(failure);
+    }
+  };
+  return (
+    <form onSubmit={(event) => void save(event)} aria-label={`Outcome of ${titleOf(appeal)}`}>
+      <label>
+        Country found (code)
+        <input
+          value={country}
+          maxLength={2}
+          onChange={(event) => {
+            setCountry(event.target.value);
+          }}
+        />
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={identified}
+          onChange={(event) => {
+            setIdentified(event.target.checked);
+          }}
+        />
+        Object identified
+      </label>
+      <label>
+        Children identified
+        <input
+          type="number"
+          min={0}
+          value={children}
+          onChange={(event) => {
+            setChildren(event.target.value);
+          }}
+        />
+      </label>
+      <button type="submit">Save outcome</button>
+      {error ? <ErrorMessage error={error} title="The outcome was not saved" /> : null}
+    </form>
   );
 }

@@ -1,6 +1,7 @@
 import type { PageDefinition } from '../../app/page-registry';
 import { AppealsPage } from './AppealsPage';
 import { ProposeAppealPage } from './ProposeAppealPage';
+import { ProposePersonAppealPage } from './ProposePersonAppealPage';
 
 export const appealPages: readonly PageDefinition[] = [
   {
@@ -15,5 +16,11 @@ export const appealPages: readonly PageDefinition[] = [
     title: 'Propose a public appeal',
     permission: 'appeal.propose',
     render: (params) => <ProposeAppealPage seriesId={params.seriesId ?? ''} clueId={params.clueId ?? ''} />,
+  },
+  {
+    pattern: '/appeals/propose-person',
+    title: 'Propose a person appeal',
+    permission: 'appeal.propose',
+    render: () => <ProposePersonAppealPage />,
   },
 ];
