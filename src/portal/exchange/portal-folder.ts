@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   PUBLIC_ID,
@@ -46,22 +46,44 @@ export class PortalFolder {
     await rm(path.join(this.published, `${id}.jpg`), { force: true });
   }
 
-  /** Every live appeal; a file that does not parse is skipped, never shown. */
+  /**
+   * Every live appeal; a file that does not parse is skipped, never shown. The directory is listed
+   * on every call (a removed appeal is gone at once); a file is parsed again only when its size or
+   * modification time changed.
+   */
   async liveAppeals(): Promise<PublishedAppeal[]> {
-    const names = await readdir(this.published).catch(() => [] as string[]);
-    const appeals: PublishedAppeal[] = [];
-    for (const name of names) {
-      if (!name.endsWith('.json') || !PUBLIC_ID.test(name.slice(0, -5))) {
-        continue;
-      }
-      const parsed = PublishedAppeal.safeParse(await readJson(path.join(this.published, name)));
-      if (parsed.success) {
-        appeals.push(parsed.data);
+    const names = (await readdir(this.published).catch(() => [] as string[])).filter(
+      (name) => name.endsWith('.json') && PUBLIC_ID.test(name.slice(0, -5)),
+    );
+    const listed = new Set(names);
+    for (const name of this.parsed.keys()) {
+      if (!listed.has(name)) {
+        this.parsed.delete(name);
       }
     }
-    return appeals.sort(
-      (a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.publicId.localeCompare(b.publicId),
-    );
+    const appeals = await Promise.all(names.map((name) => this.parsedFile(name)));
+    return appeals
+      .filter((appeal): appeal is PublishedAppeal => appeal !== undefined)
+      .sort((a, b) => b.publishedAt.localeCompare(a.publishedAt) || a.publicId.localeCompare(b.publicId));
+  }
+
+  private readonly parsed = new Map<string, { stamp: string; appeal: PublishedAppeal | undefined }>();
+
+  private async parsedFile(name: string): Promise<PublishedAppeal | undefined> {
+    const file = path.join(this.published, name);
+    const info = await stat(file).catch(() => undefined);
+    if (!info) {
+      return undefined;
+    }
+    const stamp = `${info.size}:${info.mtimeMs}:${info.ino}`;
+    const cached = this.parsed.get(name);
+    if (cached?.stamp === stamp) {
+      return cached.appeal;
+    }
+    const parsed = PublishedAppeal.safeParse(await readJson(file));
+    const appeal = parsed.success && `${parsed.data.publicId}.json` === name ? parsed.data : undefined;
+    this.parsed.set(name, { stamp, appeal });
+    return appeal;
   }
 
   async liveAppeal(publicId: string): Promise<PublishedAppeal | undefined> {
