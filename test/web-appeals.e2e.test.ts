@@ -228,13 +228,11 @@ describe.runIf(!onPostgres())('public appeals in Chromium', () => {
       await anna.getByLabel('Name').fill('Sam Example');
       await anna.getByLabel('Age').fill('8');
       await anna.getByLabel('Missing since').fill('2026-05-01');
-      await anna
-        .getByLabel('Photo (JPEG, PNG or WebP, under 600 KB)')
-        .setInputFiles({
-          name: 'photo.jpg',
-          mimeType: 'image/jpeg',
-          buffer: await pictureJpeg(7712, 400, 500),
-        });
+      await anna.getByLabel('Photo (JPEG, PNG or WebP, under 600 KB)').setInputFiles({
+        name: 'photo.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await pictureJpeg(7712, 400, 500),
+      });
       await anna.getByLabel('Title (Spanish)').fill('Niño desaparecido en Lyon');
       await anna.getByRole('button', { name: 'Propose for review' }).click();
       await anna.getByRole('listitem', { name: 'Appeal Niño desaparecido en Lyon' }).waitFor();
