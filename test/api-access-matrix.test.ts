@@ -881,6 +881,14 @@ const PROBES: readonly Probe[] = [
     call: (caller, id) => caller.client.post(`/media/${id}/categories`, { scheme: 'vics_us', code: '5' }),
   },
 
+  // VICS export of a case: within sharing, like reading its media.
+  {
+    route: 'GET /cases/:id/vics',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].caseId),
+    call: (caller, id) => caller.client.get(`/cases/${id}/vics`),
+  },
+
   // Provider API: provider keys only; no session or user token opens it.
   {
     route: 'POST /provider/match',
