@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'taskforce.participate',
   'stats.read',
   'media.categorise',
+  'hashset.read',
+  'hashset.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,6 +70,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'series.create',
     'series.manage',
     'media.categorise',
+    'hashset.read',
+    'hashset.manage',
   ],
   reviewer: [
     'case.read',
@@ -79,6 +83,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token.manage',
     ...WORKSPACE,
     'media.categorise',
+    'hashset.read',
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [
@@ -101,6 +106,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit.read',
     'token.manage',
     'stats.read',
+    'hashset.read',
+    'hashset.manage',
   ],
   taskforce_coordinator: [
     'case.read',

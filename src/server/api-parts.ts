@@ -19,6 +19,7 @@ import { statsRoutes } from '#haven/stats/stats.routes.js';
 import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
 import { categorisationRoutes } from '#haven/sharing/categories/categorisation.routes.js';
 import { heldVicsRoutes } from '#haven/sharing/held-export/held-vics.routes.js';
+import { hashSetRoutes } from '#haven/sharing/hash-set-http/hash-set.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -50,6 +51,11 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...providerRoutes({ providers: haven.providers }),
       ...categorisationRoutes({ db, categories: haven.categories }),
       ...heldVicsRoutes({ db }),
+      ...hashSetRoutes({
+        db,
+        dataDir: haven.config.dataDir,
+        uploadFileLimit: haven.config.server.uploadFileLimit,
+      }),
     ],
   };
 }

@@ -1345,6 +1345,57 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/hashsets': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Hash sets (banks): source, licence, trust, category scheme, entries */
+    readonly get: operations['listHashSets'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/import': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Import one uploaded VICS file or hash list into a hash set (streamed; all or nothing unless bestEffort; audited) */
+    readonly post: operations['importHashSet'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/export': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Export a hash set as VICS 2.0, CSV or a PDQ list (streamed; audited) */
+    readonly get: operations['exportHashSet'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1404,6 +1455,8 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'hashset.read'
+        | 'hashset.manage'
       )[];
     };
     readonly Error: {
@@ -1571,6 +1624,8 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'hashset.read'
+        | 'hashset.manage'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1609,6 +1664,8 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'hashset.read'
+        | 'hashset.manage'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1647,6 +1704,8 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'hashset.read'
+        | 'hashset.manage'
       )[];
       readonly expiresInDays: number;
     };
@@ -2829,6 +2888,45 @@ export interface components {
        */
       readonly baseline: boolean;
       readonly note?: string;
+    };
+    readonly HashSetList: {
+      readonly hashSets: readonly components['schemas']['HashSet'][];
+    };
+    readonly HashSet: {
+      readonly name: string;
+      /** @enum {string} */
+      readonly purpose: 'known' | 'known_good';
+      readonly source: string;
+      readonly licence: string | null;
+      /** @enum {string} */
+      readonly trust: 'verified' | 'trusted' | 'unverified';
+      /** @enum {string} */
+      readonly scheme: 'vics_us' | 'uk' | 'industry' | 'none';
+      readonly vicsVariant: string | null;
+      readonly providerShared: boolean;
+      readonly revision: number;
+      readonly entries: number;
+      readonly createdBy: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
+    };
+    readonly HashSetImportReport: {
+      readonly hashSet: string;
+      readonly dryRun: boolean;
+      readonly format: string;
+      readonly version: string | null;
+      readonly variant: string | null;
+      readonly records: number;
+      readonly added: number;
+      readonly changed: number;
+      readonly unchanged: number;
+      readonly removed: number;
+      readonly skipped: number;
+      /** @description the first skipped records: record number, MediaID, field, reason */
+      readonly problems: readonly string[];
+      readonly miniaturesDropped: number;
+      readonly cases: number;
+      readonly seconds: number;
     };
   };
   responses: never;
@@ -8833,6 +8931,227 @@ export interface operations {
         };
         content: {
           readonly 'application/json': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listHashSets: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The hash sets */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly importHashSet: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description default: the uploaded file name */
+        readonly source?: string;
+        readonly licence?: string;
+        readonly trust?: 'verified' | 'trusted' | 'unverified';
+        /** @description default: from the VICS variant */
+        readonly scheme?: 'vics_us' | 'uk' | 'industry' | 'none';
+        readonly purpose?: 'known' | 'known_good';
+        /** @description replace: the file is the whole set (entries it lacks are removed); add: merged */
+        readonly mode?: 'replace' | 'add';
+        /** @description check everything and report, store nothing */
+        readonly dryRun?: 'true' | 'false';
+        /** @description skip invalid records (listed in problems) instead of refusing the file */
+        readonly bestEffort?: 'true' | 'false';
+        /** @description every entry is INTERPOL Baseline material */
+        readonly baseline?: 'true' | 'false';
+        /** @description offer the set to provider organisations */
+        readonly providerShared?: 'true' | 'false';
+        /** @description bare hashes of a plain list */
+        readonly hashType?: 'md5' | 'sha1' | 'sha256' | 'pdq';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    /** @description Exactly one file part: VICS JSON (1.x or 2.0), CSV, PDQ list, NSRL or plain list */
+    readonly requestBody: {
+      readonly content: {
+        readonly 'multipart/form-data': {
+          readonly file?: readonly string[];
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Dry run: what the import would do */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetImportReport'];
+        };
+      };
+      /** @description Imported */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetImportReport'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The file cannot be imported (nothing was) */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly exportHashSet: {
+    readonly parameters: {
+      readonly query?: {
+        readonly format?: 'vics' | 'csv' | 'pdq';
+        /** @description VICS 2.0 variant (default: as imported) */
+        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The hash set in the chosen format */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/octet-stream': string;
         };
       };
       /** @description Invalid request */
