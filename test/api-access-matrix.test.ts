@@ -962,6 +962,23 @@ const PROBES: readonly Probe[] = [
     },
   },
 
+  {
+    route: 'GET /hashsets/:name/feedback',
+    rule: 'open',
+    call: async (caller) => caller.client.get(`/hashsets/${await matrixHashSet()}/feedback?status=all`),
+    verify: (body) => {
+      expect(body).toEqual({ items: [], next: null });
+    },
+  },
+  {
+    route: 'POST /hashsets/:name/feedback/:id',
+    rule: 'open',
+    // No report concerns the matrix set: an allowed caller gets past the permission to NOT_FOUND.
+    allowedStatus: 404,
+    call: async (caller) =>
+      caller.client.post(`/hashsets/${await matrixHashSet()}/feedback/1`, { action: 'dismissed' }),
+  },
+
   // Provider API: provider keys only; no session or user token opens it.
   {
     route: 'POST /provider/match',

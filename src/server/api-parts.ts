@@ -20,6 +20,8 @@ import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
 import { categorisationRoutes } from '#haven/sharing/categories/categorisation.routes.js';
 import { heldVicsRoutes } from '#haven/sharing/held-export/held-vics.routes.js';
 import { hashSetRoutes } from '#haven/sharing/hash-set-http/hash-set.routes.js';
+import { feedbackReviewRoutes } from '#haven/sharing/feedback-review/feedback-review.routes.js';
+import { FeedbackReviewService } from '#haven/sharing/feedback-review/feedback-review.service.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -56,6 +58,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
         dataDir: haven.config.dataDir,
         uploadFileLimit: haven.config.server.uploadFileLimit,
       }),
+      ...feedbackReviewRoutes({ feedback: new FeedbackReviewService({ db, hashSets: haven.hashSets }) }),
     ],
   };
 }

@@ -1396,6 +1396,40 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/hashsets/{name}/feedback': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Provider feedback (confirmed / false positive) about a hash set's entries, newest first */
+    readonly get: operations['listHashSetFeedback'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/feedback/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Act on a provider report: move a PDQ false positive to the negative bank, confirm or dismiss (audited) */
+    readonly post: operations['reviewHashSetFeedback'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2927,6 +2961,41 @@ export interface components {
       readonly miniaturesDropped: number;
       readonly cases: number;
       readonly seconds: number;
+    };
+    readonly ProviderFeedbackList: {
+      readonly items: readonly components['schemas']['ProviderFeedbackItem'][];
+      readonly next: number | null;
+    };
+    readonly ProviderFeedbackItem: {
+      readonly id: number;
+      readonly provider: string;
+      readonly type: string;
+      readonly value: string;
+      /** @enum {string} */
+      readonly verdict: 'confirmed' | 'false_positive';
+      readonly note: string | null;
+      readonly receivedAt: string;
+      /** @description how the reported hash matches the set now */
+      readonly match: {
+        /** @enum {string} */
+        readonly match: 'exact' | 'near';
+        readonly distance: number;
+      } | null;
+      readonly review: {
+        /** @enum {string} */
+        readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
+        readonly note: string | null;
+        readonly by: string;
+        readonly at: string;
+      } | null;
+    };
+    readonly FeedbackReviewRequest: {
+      /**
+       * @description negative_bank: a PDQ false positive stops near-matching the set; confirmed; dismissed
+       * @enum {string}
+       */
+      readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
+      readonly note?: string;
     };
   };
   responses: never;
@@ -9152,6 +9221,132 @@ export interface operations {
         };
         content: {
           readonly 'application/octet-stream': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listHashSetFeedback: {
+    readonly parameters: {
+      readonly query?: {
+        readonly status?: 'open' | 'reviewed' | 'all';
+        readonly limit?: number;
+        /** @description the `next` of the previous page */
+        readonly before?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The reports */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderFeedbackList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly reviewHashSetFeedback: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+        readonly id: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['FeedbackReviewRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Reviewed */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderFeedbackItem'];
         };
       };
       /** @description Invalid request */
