@@ -1,13 +1,14 @@
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
 
 /**
- * Investigators' review of provider feedback, per hash set: what was decided about each report
+ * Per-set reading of hash-set entries (the matcher rebuilds only the sets that changed), and
+ * investigators' review of provider feedback, per hash set: what was decided about each report
  * (moved to the set's negative bank, confirmed, or dismissed), by whom, when. The feedback itself
  * stays as the provider sent it.
  */
 export const migration0011: Migration = {
   version: 11,
-  name: 'feedback-review',
+  name: 'feedback-review-and-set-index',
   sql: `
 CREATE TABLE provider_feedback_reviews (
   feedback_id bigint NOT NULL REFERENCES provider_feedback(id) ON DELETE CASCADE,
@@ -19,5 +20,8 @@ CREATE TABLE provider_feedback_reviews (
   PRIMARY KEY (feedback_id, hash_set_id)
 );
 CREATE INDEX provider_feedback_reviews_set ON provider_feedback_reviews (hash_set_id);
+
+-- The matcher reads and builds each hash set alone (only the sets that changed): by set, in id order.
+CREATE INDEX hash_set_entries_set_id ON hash_set_entries (hash_set_id, id);
 `,
 };
