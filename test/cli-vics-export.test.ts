@@ -61,6 +61,7 @@ async function held(data: string): Promise<Map<string, HeldRow>> {
   return new Map(rows.map((row) => [row.sha256, row]));
 }
 
+// Each test runs a dozen `haven` child processes (ingest with a video among them): minutes on a loaded machine.
 describe('haven hashset export-case / export-series and haven categorise', () => {
   it('exports a held case as VICS 2.0 that imports back to the same hashes, categories, paths, EXIF and videos', async () => {
     const dir = path.join(tempDir(), 'seized');
@@ -196,7 +197,7 @@ describe('haven hashset export-case / export-series and haven categorise', () =>
       { variant: 'US', media: 3 },
       { variant: 'UK', media: 3 },
     ]);
-  });
+  }, 300_000);
 
   it('refuses unknown cases, series, variants, media and categories with clear errors, changing nothing', async () => {
     const data = freshDataDir();
@@ -255,5 +256,5 @@ describe('haven hashset export-case / export-series and haven categorise', () =>
     expect(badBaseline.stderr).toMatch(/Baseline applies only to child sexual abuse material/);
     expect(await queryDataDir(data, 'SELECT 1 FROM categorisations')).toEqual([]);
     expect(await queryDataDir(data, `SELECT 1 FROM audit_log WHERE action LIKE '%export_vics'`)).toEqual([]);
-  });
+  }, 300_000);
 });
