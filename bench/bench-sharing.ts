@@ -8,8 +8,11 @@
  *  3. `provider-match`: 10,000-hash batches (MD5, SHA-1 and PDQ, a third each, half of them held)
  *     against M held hashes per type (default 10,000,000) in the in-memory tables and PDQ index the
  *     provider matcher uses; baseline: the same PDQ queries by brute force on a sample.
+ *  4. `hash-set-add`: adding a set of K hashes per type (default 100,000) to M held. Old path (the
+ *     matcher before per-set building): rebuild tables and PDQ index over all M + K. New path: build
+ *     the K alone and query it beside the kept M (HeldGroup); the same probes must give the same hits.
  *
- *   npm run bench:sharing [-- --records 1000000 --held 10000000 --skip-import]
+ *   npm run bench:sharing [-- --records 1000000 --held 10000000 --added 100000 --skip-import --skip-vics --skip-provider]
  */
 import { createHash, randomFillSync } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -21,6 +24,7 @@ import { migrate } from '#haven/platform/db/migrate.js';
 import { MIGRATIONS } from '#haven/platform/db/migrations/index.js';
 import { openPgliteDatabase } from '#haven/platform/db/pglite-database.js';
 import { hashSetImportService } from '#haven/sharing/hash-set-import.service.js';
+import { HeldGroup } from '#haven/sharing/hash-list/held-group.js';
 import { HeldHashes } from '#haven/sharing/hash-list/held-hashes.js';
 import { matchHashes, type ProviderHash } from '#haven/sharing/provider/provider-match.js';
 import { readVics } from '#haven/sharing/vics/vics-reader.js';
@@ -241,6 +245,68 @@ function benchMatch(held: number): void {
   );
 }
 
+function benchAddSet(held: number, added: number): void {
+  const total = held + added;
+  const md5 = randomBytes(total * 16);
+  const sha1 = randomBytes(total * 20);
+  const pdq = randomBytes(total * 32);
+  const info = { classification: 'csam' as const, baseline: false };
+  const seconds = (work: () => void): number => {
+    const t = process.hrtime.bigint();
+    work();
+    return Number(process.hrtime.bigint() - t) / 1e9;
+  };
+  let union: HeldHashes<typeof info> | undefined;
+  const oldSeconds = seconds(() => {
+    union = HeldHashes.uniform({ count: total, md5, sha1, pdq, info });
+  });
+  // The M held before (already built and kept by the matcher), built outside the timing.
+  const kept = HeldHashes.uniform({
+    count: held,
+    md5: md5.subarray(0, held * 16),
+    sha1: sha1.subarray(0, held * 20),
+    pdq: pdq.subarray(0, held * 32),
+    info,
+  });
+  let group: HeldGroup<typeof info> | undefined;
+  const newSeconds = seconds(() => {
+    const part = HeldHashes.uniform({
+      count: added,
+      md5: md5.subarray(held * 16),
+      sha1: sha1.subarray(held * 20),
+      pdq: pdq.subarray(held * 32),
+      info,
+    });
+    group = new HeldGroup([kept, part]);
+  });
+  // Same answers: exact and near probes from both the kept and the added part.
+  let probes = 0;
+  let same = 0;
+  for (let i = 0; i < 2000; i += 1) {
+    const at = i % 2 === 0 ? (i * 7919) % held : held + ((i * 104729) % added);
+    const near = Buffer.from(pdq.subarray(at * 32, at * 32 + 32));
+    near[0]! ^= 0b101;
+    const md5Probe = md5.subarray(at * 16, at * 16 + 16);
+    const a = [union!.exact('md5', md5Probe).length, union!.near(near, 31).length];
+    const b = [group!.exact('md5', md5Probe).length, group!.near(near, 31).length];
+    probes += 1;
+    same += a[0] === b[0] && a[1] === b[1] && a[0]! > 0 && a[1]! > 0 ? 1 : 0;
+  }
+  console.log(
+    JSON.stringify({
+      bench: 'hash-set-add',
+      heldPerType: held,
+      addedPerType: added,
+      oldPathFullRebuildSeconds: round(oldSeconds),
+      newPathAddedSetOnlySeconds: round(newSeconds),
+      ratioToOldPath: round(oldSeconds / newSeconds),
+      probes,
+      sameHits: same,
+      rssMiB: mib(process.memoryUsage().rss),
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const records = Number(option('records', '1000000'));
   const held = Number(option('held', '10000000'));
@@ -249,8 +315,12 @@ async function main(): Promise<void> {
     if (!process.argv.includes('--skip-vics')) {
       await benchImport(work, records, process.argv.includes('--skip-import'));
     }
-    if (held > 0) {
+    if (held > 0 && !process.argv.includes('--skip-provider')) {
       benchMatch(held);
+    }
+    const added = Number(option('added', '100000'));
+    if (held > 0 && added > 0) {
+      benchAddSet(held, added);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -13,7 +13,9 @@ import {
   type Permission,
   type Role,
 } from '#haven/access/permissions.js';
+import { systemActor } from '#haven/access/actor.js';
 import type { Agency } from '#haven/accounts/agency.types.js';
+import { hashSetImportService } from '#haven/sharing/hash-set-import.service.js';
 import type { RouteSpec } from '#haven/http/route.js';
 import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
 import { apiParts } from '#haven/server/api-parts.js';
@@ -245,6 +247,54 @@ async function newTokenId(client: ApiClient): Promise<string> {
     201,
   );
   return created.body.id as string;
+}
+
+let matrixSet: Promise<string> | undefined;
+/** One small hash set, imported once, for the export probe. */
+function matrixHashSet(): Promise<string> {
+  matrixSet ??= (async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-matrix-set-'));
+    const file = path.join(dir, 'list.txt');
+    writeFileSync(file, `${createHash('md5').update('matrix set').digest('hex')}\n`);
+    await hashSetImportService.importFile(server().haven.db, file, {
+      name: 'matrix-set',
+      purpose: 'known',
+      source: 'access matrix',
+      licence: null,
+      trust: 'trusted',
+      providerShared: false,
+      mode: 'replace',
+      dryRun: false,
+      bestEffort: false,
+      baseline: false,
+      actor: systemActor('access-matrix'),
+    });
+    rmSync(dir, { recursive: true, force: true });
+    return 'matrix-set';
+  })();
+  return matrixSet;
+}
+
+/** A hash list sent to the hash-set import route as a dry run (nothing stored, so every cell may). */
+async function hashListUpload(caller: Caller): Promise<Reply> {
+  const form = new FormData();
+  form.append('file', new Blob([`${createHash('md5').update(unique()).digest('hex')}\n`]), 'list.txt');
+  const headers: Record<string, string> = {};
+  if (caller.token !== null) {
+    headers.authorization = `Bearer ${caller.token}`;
+  } else if (caller.client.cookies.size > 0) {
+    headers.cookie = [...caller.client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (caller.client.csrfToken) {
+      headers['x-csrf-token'] = caller.client.csrfToken;
+    }
+  }
+  const response = await fetch(`${world.url}/api/v1/hashsets/matrix-${unique()}/import?dryRun=true`, {
+    method: 'POST',
+    headers,
+    body: form,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as JsonObject) : {}, text, headers: null };
 }
 
 async function upload(caller: Caller, ingestId: string): Promise<Reply> {
@@ -879,6 +929,54 @@ const PROBES: readonly Probe[] = [
     rule: 'read',
     target: (scope) => Promise.resolve(world.material[scope].mediaId),
     call: (caller, id) => caller.client.post(`/media/${id}/categories`, { scheme: 'vics_us', code: '5' }),
+  },
+
+  // VICS export of a case: within sharing, like reading its media.
+  {
+    route: 'GET /cases/:id/vics',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].caseId),
+    call: (caller, id) => caller.client.get(`/cases/${id}/vics`),
+  },
+
+  // Hash sets: installation-wide banks, no agency scope; reading and managing them are permissions.
+  {
+    route: 'GET /hashsets',
+    rule: 'open',
+    call: (caller) => caller.client.get('/hashsets'),
+  },
+  {
+    route: 'POST /hashsets/:name/import',
+    rule: 'open',
+    call: (caller) => hashListUpload(caller),
+    verify: (body) => {
+      expect(body).toMatchObject({ dryRun: true, added: 1 });
+    },
+  },
+  {
+    route: 'GET /hashsets/:name/export',
+    rule: 'open',
+    call: async (caller) => caller.client.get(`/hashsets/${await matrixHashSet()}/export?format=csv`),
+    verify: (_body, _caller, _scope, reply) => {
+      expect(reply.text.split('\n')[0]).toBe('md5,sha1,sha256,pdq,category,baseline');
+    },
+  },
+
+  {
+    route: 'GET /hashsets/:name/feedback',
+    rule: 'open',
+    call: async (caller) => caller.client.get(`/hashsets/${await matrixHashSet()}/feedback?status=all`),
+    verify: (body) => {
+      expect(body).toEqual({ items: [], next: null });
+    },
+  },
+  {
+    route: 'POST /hashsets/:name/feedback/:id',
+    rule: 'open',
+    // No report concerns the matrix set: an allowed caller gets past the permission to NOT_FOUND.
+    allowedStatus: 404,
+    call: async (caller) =>
+      caller.client.post(`/hashsets/${await matrixHashSet()}/feedback/1`, { action: 'dismissed' }),
   },
 
   // Provider API: provider keys only; no session or user token opens it.

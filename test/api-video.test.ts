@@ -219,6 +219,43 @@ describe('videos over the API', () => {
     expect(audit[4]!.details).toMatchObject({ t: 12.5 });
   }, 300_000);
 
+  it('lists a held video sharing a stretch of sound in the ingest results, with where it starts in each', async () => {
+    const { haven, url } = server();
+    const agency = await seedAgency(haven, { country: 'BE' });
+    const user = await signedInClient(
+      url,
+      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
+    );
+    const held = await ingest(user, [{ name: 'film.mp4', bytes: film }]);
+    // New pictures (not held yet) with 9 s of the film's song starting 3.3 s in.
+    const radio = readFileSync(
+      dub(
+        await longVideo(dir, { scenes: 3, secondsPerScene: 4, seed: 9 }),
+        path.join(dir, 'melody.wav'),
+        path.join(dir, 'radio.mp4'),
+        { from: 5, seconds: 9, delay: 3.3 },
+      ),
+    );
+    const [item] = await ingest(user, [{ name: 'radio.mp4', bytes: radio }]);
+    // Different pictures, the same song: linked by sound only, listed as such.
+    expect(item).toMatchObject({ status: 'near', kind: 'video' });
+    const sound = item!.matches.filter(
+      (m) => m.signal === 'chromaprint' && m.mediaId === held[0]!.mediaId,
+    ) as {
+      mediaId: string;
+      similarity: number;
+      offsets: number[];
+      probeOffsets: number[];
+    }[];
+    expect(sound, JSON.stringify(item!.matches)).toHaveLength(1);
+    expect(sound[0]).toMatchObject({ restricted: false });
+    expect(sound[0]!.offsets[0]).toBeGreaterThanOrEqual(4);
+    expect(sound[0]!.offsets[0]).toBeLessThanOrEqual(7);
+    expect(sound[0]!.probeOffsets[0]).toBeGreaterThanOrEqual(2.5);
+    expect(sound[0]!.probeOffsets[0]).toBeLessThanOrEqual(5);
+    expect(item!.matches.filter((m) => m.signal === 'vpdq')).toEqual([]);
+  }, 300_000);
+
   it('reports a clip of a held video as near in the ingest results, with similarity and time codes', async () => {
     const { haven, url } = server();
     const agency = await seedAgency(haven, { country: 'NL' });

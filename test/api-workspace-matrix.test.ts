@@ -241,6 +241,12 @@ const PROBES: readonly Probe[] = [
     },
   },
   {
+    route: 'GET /series/:id/vics',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}/vics`),
+  },
+  {
     route: 'PATCH /series/:id',
     rule: 'owner',
     target: (scope) => freshSeries(scope),

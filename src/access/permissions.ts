@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'appeal.propose',
   'appeal.review',
   'tip.moderate',
+  'hashset.read',
+  'hashset.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -74,6 +76,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'media.categorise',
     'appeal.read',
     'appeal.propose',
+    'hashset.read',
+    'hashset.manage',
   ],
   reviewer: [
     'case.read',
@@ -88,6 +92,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     // The second person of the two-person rule for public appeals.
     'appeal.read',
     'appeal.review',
+    'hashset.read',
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [
@@ -110,6 +115,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit.read',
     'token.manage',
     'stats.read',
+    'hashset.read',
+    'hashset.manage',
   ],
   taskforce_coordinator: [
     'case.read',

@@ -20,6 +20,10 @@ import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
 import { categorisationRoutes } from '#haven/sharing/categories/categorisation.routes.js';
 import { appealRoutes } from '#haven/appeals/appeal.routes.js';
 import { tipRoutes } from '#haven/tips/tip.routes.js';
+import { heldVicsRoutes } from '#haven/sharing/held-export/held-vics.routes.js';
+import { hashSetRoutes } from '#haven/sharing/hash-set-http/hash-set.routes.js';
+import { feedbackReviewRoutes } from '#haven/sharing/feedback-review/feedback-review.routes.js';
+import { FeedbackReviewService } from '#haven/sharing/feedback-review/feedback-review.service.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -52,6 +56,13 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...categorisationRoutes({ db, categories: haven.categories }),
       ...appealRoutes({ appeals: haven.appeals, refreshFigures: () => haven.tips.refreshFigures() }),
       ...tipRoutes({ tips: haven.tips }),
+      ...heldVicsRoutes({ db }),
+      ...hashSetRoutes({
+        db,
+        dataDir: haven.config.dataDir,
+        uploadFileLimit: haven.config.server.uploadFileLimit,
+      }),
+      ...feedbackReviewRoutes({ feedback: new FeedbackReviewService({ db, hashSets: haven.hashSets }) }),
     ],
   };
 }

@@ -216,8 +216,12 @@ export const hashSetImportService = {
           }
         }
         await flush();
-        if (!target) {
-          throw havenError('IMPORT_INVALID', { file: path.basename(file), reason: 'no records' });
+        // An empty file (or one whose every record was skipped) would empty a set it replaces.
+        if (!target || tally.records === 0 || tally.records === tally.skipped) {
+          throw havenError('IMPORT_INVALID', {
+            file: path.basename(file),
+            reason: tally.records === 0 ? 'no records' : 'no valid records',
+          });
         }
         if (options.mode === 'replace') {
           tally.removed = await hashSetRepository.removeNotIn(tx, target.setId, target.importId);

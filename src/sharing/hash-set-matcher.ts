@@ -1,6 +1,7 @@
 import type { ListMatch, ListMatcher, Probe } from '#haven/matching/triage.types.js';
 import type { Queryable } from '#haven/platform/db/database.js';
 import { classOf, type CategoryClass } from '#haven/sharing/categories/crosswalk.js';
+import { HeldGroup, type HeldLookup } from '#haven/sharing/hash-list/held-group.js';
 import { HeldHashes, type HeldHit } from '#haven/sharing/hash-list/held-hashes.js';
 import { hashSetRepository } from '#haven/sharing/hash-set.repository.js';
 import type { HashSetPurpose, SetScheme, TrustLevel } from '#haven/sharing/hash-set.types.js';
@@ -20,7 +21,7 @@ export interface SetEntryInfo {
 }
 
 export interface HeldSets {
-  readonly held: HeldHashes<SetEntryInfo>;
+  readonly held: HeldLookup<SetEntryInfo>;
   /** Confirmed false positives per set (PDQ). */
   readonly negatives: ReadonlyMap<string, readonly Uint8Array[]>;
 }
@@ -28,14 +29,19 @@ export interface HeldSets {
 const PAGE = 20_000;
 
 /**
- * Every active hash-set entry in memory (exact tables and a PDQ index), rebuilt when any set
- * changes (one small query per use tells). Serves triage, `match`, `/lookup` and the provider API.
+ * Every active hash-set entry in memory (exact tables and a PDQ index per set). One small query per
+ * use tells which sets changed (revision or description); only those are read and built again, so
+ * adding a set of thousands to millions of held hashes costs the thousands. Serves triage, `match`,
+ * `/lookup` and the provider API.
  */
 export class HashSetMatcher implements ListMatcher {
   readonly #maxDistance: number;
   readonly #minQuality: number;
   #cache: { fingerprint: string; sets: HeldSets } | null = null;
+  readonly #parts = new Map<string, { version: string; held: HeldHashes<SetEntryInfo> }>();
   #building: Promise<HeldSets> | null = null;
+  /** What the last refresh did: sets built (new or changed) and sets kept as they were. */
+  lastRefresh = { built: 0, kept: 0 };
 
   constructor(settings: { maxDistance: number; minQuality: number }) {
     this.#maxDistance = settings.maxDistance;
@@ -47,11 +53,12 @@ export class HashSetMatcher implements ListMatcher {
   }
 
   async sets(db: Queryable): Promise<HeldSets> {
-    const fingerprint = await hashSetRepository.fingerprint(db);
+    const versions = await hashSetRepository.versions(db);
+    const fingerprint = versions.map((v) => `${v.id}:${v.version}`).join(',');
     if (this.#cache?.fingerprint === fingerprint) {
       return this.#cache.sets;
     }
-    this.#building ??= load(db).finally(() => {
+    this.#building ??= this.#refresh(db, versions).finally(() => {
       this.#building = null;
     });
     const sets = await this.#building;
@@ -64,6 +71,33 @@ export class HashSetMatcher implements ListMatcher {
       maxDistance: this.#maxDistance,
       minQuality: this.#minQuality,
     });
+  }
+
+  /** Builds the sets that are new or changed, drops the ones gone, keeps the rest as they are. */
+  async #refresh(db: Queryable, versions: readonly { id: string; version: string }[]): Promise<HeldSets> {
+    const current = new Set(versions.map((v) => v.id));
+    for (const id of [...this.#parts.keys()]) {
+      if (!current.has(id)) {
+        this.#parts.delete(id);
+      }
+    }
+    const refresh = { built: 0, kept: 0 };
+    for (const { id, version } of versions) {
+      if (this.#parts.get(id)?.version === version) {
+        refresh.kept += 1;
+      } else {
+        this.#parts.set(id, { version, held: await loadSet(db, id) });
+        refresh.built += 1;
+      }
+    }
+    this.lastRefresh = refresh;
+    const negatives = new Map<string, Uint8Array[]>();
+    for (const negative of await hashSetRepository.negativeHashes(db)) {
+      const list = negatives.get(negative.setId) ?? [];
+      list.push(negative.pdq);
+      negatives.set(negative.setId, list);
+    }
+    return { held: new HeldGroup([...this.#parts.values()].map((part) => part.held)), negatives };
   }
 }
 
@@ -140,11 +174,12 @@ function summarise(
     .sort((a, b) => a.list.localeCompare(b.list));
 }
 
-async function load(db: Queryable): Promise<HeldSets> {
+/** One set's active entries, read a page at a time, as its own tables and PDQ index. */
+async function loadSet(db: Queryable, setId: string): Promise<HeldHashes<SetEntryInfo>> {
   const builder = HeldHashes.builder<SetEntryInfo>();
   let after = 0;
   for (;;) {
-    const page = await hashSetRepository.activePage(db, after, PAGE);
+    const page = await hashSetRepository.activePageOfSet(db, setId, after, PAGE);
     for (const row of page) {
       after = row.entryId;
       const info: SetEntryInfo = {
@@ -161,18 +196,11 @@ async function load(db: Queryable): Promise<HeldSets> {
       builder.add(
         { md5: row.md5, sha1: row.sha1, sha256: row.sha256, pdq: row.purpose === 'known' ? row.pdq : null },
         info,
-        `${row.setId}|${row.category ?? ''}|${row.baseline}`,
+        `${row.category ?? ''}|${row.baseline}`,
       );
     }
     if (page.length < PAGE) {
-      break;
+      return builder.build();
     }
   }
-  const negatives = new Map<string, Uint8Array[]>();
-  for (const negative of await hashSetRepository.negativeHashes(db)) {
-    const list = negatives.get(negative.setId) ?? [];
-    list.push(negative.pdq);
-    negatives.set(negative.setId, list);
-  }
-  return { held: builder.build(), negatives };
 }

@@ -269,6 +269,18 @@ export const hashSetRepository = {
     return rows[0]?.f ?? 'empty';
   },
 
+  /**
+   * Each set's version for in-memory caches: its revision (entries, negative bank) and when its
+   * description last changed (trust, sharing, scheme live in every cached entry's info).
+   */
+  async versions(db: Queryable): Promise<{ id: string; version: string }[]> {
+    const rows = await db.query<{ id: string; version: string }>(
+      `SELECT id, revision::text || '@' || (extract(epoch FROM updated_at) * 1000000)::bigint::text AS version
+         FROM hash_sets ORDER BY id`,
+    );
+    return rows;
+  },
+
   /** Active entries of a set, by id, a page at a time (exports). */
   async pageEntries(db: Queryable, setId: string, afterId: number, limit: number): Promise<StoredEntry[]> {
     const rows = await db.query<EntryRow>(
@@ -320,9 +332,10 @@ export const hashSetRepository = {
     return rows.map((row) => ({ id: Number(row.id), setId: row.hash_set_id, pdq: row.pdq }));
   },
 
-  /** Every active entry with its set's description, by id, a page at a time (the in-memory matcher). */
-  async activePage(
+  /** Active entries of one set, by id, a page at a time (the matcher builds each set alone). */
+  async activePageOfSet(
     db: Queryable,
+    setId: string,
     afterId: number,
     limit: number,
   ): Promise<
@@ -333,8 +346,8 @@ export const hashSetRepository = {
     >(
       `SELECT ${HIT_COLUMNS}, e.md5, e.sha1, e.sha256, e.pdq FROM hash_set_entries e
          JOIN hash_sets s ON s.id = e.hash_set_id
-        WHERE e.removed_at IS NULL AND e.id > $1 ORDER BY e.id LIMIT $2`,
-      [afterId, limit],
+        WHERE e.hash_set_id = $1 AND e.removed_at IS NULL AND e.id > $2 ORDER BY e.id LIMIT $3`,
+      [setId, afterId, limit],
     );
     return rows.map((row) => ({
       ...toHit(row),

@@ -32,6 +32,7 @@ import type {
 import { fingerprintItems } from '#haven/video/audio-fingerprint.js';
 import { matchAudio, type AudioSegment } from '#haven/video/audio-match.js';
 import { extractFrame, framePicture } from '#haven/video/extract-frame.js';
+import { soundMatches } from '#haven/video/sound-triage.js';
 
 export interface VideoServiceDeps {
   readonly db: Database;
@@ -116,7 +117,7 @@ export class VideoService {
         thumbnailSha256: stored.contactSheetSha256?.clear ?? null,
         blurredSha256: stored.contactSheetSha256?.blurred ?? null,
       });
-      await this.#completeItems(tx, mediaId, stored.frames);
+      await this.#completeItems(tx, mediaId, stored.frames, stored.audioFingerprint);
       return rows;
     });
     this.#deps.indexes.noteAdded(added);
@@ -257,13 +258,26 @@ export class VideoService {
     });
   }
 
-  async #completeItems(tx: Queryable, mediaId: string, frames: readonly StoredFrame[]): Promise<void> {
+  async #completeItems(
+    tx: Queryable,
+    mediaId: string,
+    frames: readonly StoredFrame[],
+    fingerprint: Uint32Array | null,
+  ): Promise<void> {
     for (const item of await ingestItemsService.itemsAwaitingVideo(tx, mediaId)) {
       const result = await this.#deps.triage.triage(tx, frames, {
         excludeMediaId: mediaId,
         excludeIngestId: item.ingestId,
       });
-      await ingestItemsService.setResult(tx, item.id, { ...result, errorCode: null, error: null });
+      // Shared sound links videos whose pictures differ: listed after the picture matches.
+      const sound = await soundMatches(tx, fingerprint, { mediaId, excludeIngestId: item.ingestId });
+      await ingestItemsService.setResult(tx, item.id, {
+        ...result,
+        status: sound.length > 0 && result.status === 'new' ? 'near' : result.status,
+        matches: [...result.matches, ...sound],
+        errorCode: null,
+        error: null,
+      });
     }
   }
 

@@ -11,6 +11,10 @@ import { EXPORT_FORMATS, exportHashSet, type ExportFormat } from '#haven/sharing
 import { hashSetImportService } from '#haven/sharing/hash-set-import.service.js';
 import { hashSetService } from '#haven/sharing/hash-set.service.js';
 import {
+  heldVicsExportService,
+  type HeldVicsExport,
+} from '#haven/sharing/held-export/held-vics-export.service.js';
+import {
   SET_SCHEMES,
   TRUST_LEVELS,
   type ImportReport,
@@ -139,6 +143,45 @@ export function registerHashSet(program: Command): void {
       await pipeline(Readable.from(pieces), options.out ? createWriteStream(options.out) : process.stdout, {
         end: options.out !== undefined,
       });
+    });
+  });
+
+  const heldExport = (what: string, argument: string): Command =>
+    dataOptions(
+      hashset
+        .command(`export-${what}`)
+        .description(
+          `Export a ${what} held in Haven as a VICS 2.0 #Cases file (hashes, categories, file paths, EXIF)`,
+        )
+        .argument(argument, what === 'case' ? 'case reference' : 'series number')
+        .option('--variant <variant>', `VICS 2.0 variant: ${VICS_VARIANTS.join(', ')}`, 'US')
+        .option('--out <file>', 'write to this file (default: standard output)'),
+    );
+  const writeHeld = async (made: HeldVicsExport, out: string | undefined): Promise<void> => {
+    await pipeline(Readable.from(made.pieces), out ? createWriteStream(out) : process.stdout, {
+      end: out !== undefined,
+    });
+    if (out) {
+      printLine(`Exported ${made.media} media to ${out}`);
+    }
+  };
+  heldExport('case', '<reference>').action(async (reference: string, options: ExportOptions) => {
+    const variant = oneOf<VicsVariant>(options.variant ?? 'US', VICS_VARIANTS, '--variant');
+    await withHaven(options, async (haven) => {
+      const actor = systemActor(`cli:${haven.config.operator}`);
+      const caseId = await heldVicsExportService.caseIdOf(haven.db, reference);
+      await writeHeld(await heldVicsExportService.exportCase(haven.db, actor, caseId, variant), options.out);
+    });
+  });
+  heldExport('series', '<number>').action(async (number: string, options: ExportOptions) => {
+    const variant = oneOf<VicsVariant>(options.variant ?? 'US', VICS_VARIANTS, '--variant');
+    await withHaven(options, async (haven) => {
+      const actor = systemActor(`cli:${haven.config.operator}`);
+      const seriesId = await heldVicsExportService.seriesIdOf(haven.db, actor, number);
+      await writeHeld(
+        await heldVicsExportService.exportSeries(haven.db, actor, seriesId, variant),
+        options.out,
+      );
     });
   });
 

@@ -1,4 +1,5 @@
-import type { HeldHashes, HeldHit } from '#haven/sharing/hash-list/held-hashes.js';
+import type { HeldLookup } from '#haven/sharing/hash-list/held-group.js';
+import type { HeldHit } from '#haven/sharing/hash-list/held-hashes.js';
 import type { CategoryClass } from '#haven/sharing/categories/crosswalk.js';
 
 export const PROVIDER_HASH_TYPES = ['md5', 'sha1', 'pdq'] as const;
@@ -41,7 +42,7 @@ const SEVERITY: readonly CategoryClass[] = [
  * most severe classification; Baseline is reported if any kept hit is Baseline.
  */
 export function matchHashes<T extends Classified>(
-  held: HeldHashes<T>,
+  held: HeldLookup<T>,
   hashes: readonly ProviderHash[],
   maxDistance: number,
   keep: (hit: HeldHit<T>, probe: Uint8Array) => boolean = () => true,

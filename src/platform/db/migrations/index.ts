@@ -5,6 +5,7 @@ import { migration0004 } from '#haven/platform/db/migrations/0004-hash-sharing.j
 import { migration0005 } from '#haven/platform/db/migrations/0005-video.js';
 import { migration0006 } from '#haven/platform/db/migrations/0006-wellbeing.js';
 import { migration0009 } from '#haven/platform/db/migrations/0009-appeals-tips.js';
+import { migration0011 } from '#haven/platform/db/migrations/0011-feedback-review.js';
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0005,
   migration0006,
   migration0009,
+  migration0011,
 ];
