@@ -6,6 +6,7 @@ import { ingestPages } from '../pages/ingests/ingest.pages';
 import { mediaPages } from '../pages/media/media.pages';
 import { seriesPages } from '../pages/series/series.pages';
 import { statisticsPages } from '../pages/statistics/statistics.pages';
+import { taskforcePages } from '../pages/taskforce/taskforce.pages';
 import { youPages } from '../pages/you/you.pages';
 import type { PageDefinition } from './page-registry';
 
@@ -19,6 +20,7 @@ export const PAGES: readonly PageDefinition[] = [
   ...ingestPages,
   ...mediaPages,
   ...seriesPages,
+  ...taskforcePages,
   ...statisticsPages,
   ...adminPages,
   ...auditPages,
