@@ -5,6 +5,7 @@ import { dashboardPages } from '../pages/dashboard/dashboard.pages';
 import { ingestPages } from '../pages/ingests/ingest.pages';
 import { mediaPages } from '../pages/media/media.pages';
 import { seriesPages } from '../pages/series/series.pages';
+import { peoplePages } from '../pages/people/people.pages';
 import { statisticsPages } from '../pages/statistics/statistics.pages';
 import { taskforcePages } from '../pages/taskforce/taskforce.pages';
 import { youPages } from '../pages/you/you.pages';
@@ -21,6 +22,7 @@ export const PAGES: readonly PageDefinition[] = [
   ...mediaPages,
   ...seriesPages,
   ...taskforcePages,
+  ...peoplePages,
   ...statisticsPages,
   ...adminPages,
   ...auditPages,

@@ -1,5 +1,6 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { api, type Schemas } from '../../api/client';
+import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
 import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states';
@@ -82,8 +83,8 @@ export function SeriesDetailPage({ id }: { id: string }): ReactNode {
           <SeriesLocations series={series} />
           <section className="card" aria-labelledby="series-people">
             <h2 id="series-people">Victims and offenders</h2>
-            <PeopleList title="Victims" people={series.victims} />
-            <PeopleList title="Offenders" people={series.offenders} />
+            <PeopleList title="Victims" base="/victims" people={series.victims} />
+            <PeopleList title="Offenders" base="/offenders" people={series.offenders} />
           </section>
           <SeriesComments series={series} agencies={list} />
           <HistoryTable history={series.history} agencies={list} />
@@ -123,9 +124,11 @@ function MediaGrid({ series }: { series: Schemas['SeriesDetail'] }): ReactNode {
 
 function PeopleList({
   title,
+  base,
   people,
 }: {
   title: string;
+  base: string;
   people: readonly { id: string; code: string; identified: boolean }[];
 }): ReactNode {
   return (
@@ -137,7 +140,8 @@ function PeopleList({
         <ul aria-label={title}>
           {people.map((person) => (
             <li key={person.id}>
-              {person.code} · {person.identified ? 'identified' : 'not identified'}
+              <Link to={`${base}/${person.id}`}>{person.code}</Link> ·{' '}
+              {person.identified ? 'identified' : 'not identified'}
             </li>
           ))}
         </ul>
