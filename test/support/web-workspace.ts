@@ -11,15 +11,24 @@ export const mainMenu = (page: Page, label: string) =>
  */
 export async function seriesFromUpload(
   page: Page,
-  options: { reference: string; seed: number; files: number; series: { title: string; files: number[] }[] },
+  options: {
+    reference: string;
+    seed: number;
+    files: number;
+    series: { title: string; files: number[] }[];
+    /** Pictures to upload instead of generated ones (their count must be `files`). */
+    pictures?: Buffer[];
+  },
 ): Promise<{ numbers: string[]; urls: string[]; pictures: Buffer[] }> {
   await mainMenu(page, 'Cases').click();
   await page.getByLabel('Reference').fill(options.reference);
   await page.getByRole('button', { name: 'Open case' }).click();
   await page.getByRole('link', { name: 'Upload material' }).click();
-  const pictures = await Promise.all(
-    Array.from({ length: options.files }, (_, index) => pictureJpeg(options.seed + index)),
-  );
+  const pictures =
+    options.pictures ??
+    (await Promise.all(
+      Array.from({ length: options.files }, (_, index) => pictureJpeg(options.seed + index)),
+    ));
   await page
     .getByTestId('file-input')
     .setInputFiles(

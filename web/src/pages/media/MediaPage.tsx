@@ -79,7 +79,7 @@ export function MediaPage({ id }: { id: string }): ReactNode {
             </table>
           </section>
           {can(session, 'lookup.hash') ? <Matches item={item} /> : null}
-          <Metadata metadata={item.metadata} />
+          <Metadata metadata={item.metadata} gps={item.gps} />
           <section className="card" aria-labelledby="occurrences-title">
             <h2 id="occurrences-title">Where it occurs</h2>
             {item.occurrences.length === 0 ? (
@@ -166,16 +166,25 @@ function Matches({ item }: { item: Schemas['Media'] }): ReactNode {
 }
 
 /** EXIF and XMP as recorded; GPS as coordinates. */
-function Metadata({ metadata }: { metadata: Schemas['Media']['metadata'] }): ReactNode {
+function Metadata({
+  metadata,
+  gps,
+}: {
+  metadata: Schemas['Media']['metadata'];
+  gps: Schemas['Media']['gps'];
+}): ReactNode {
   const rows = Object.entries(metadata ?? {}).filter(([, value]) => value !== null && value !== undefined);
-  const latitude = metadata?.gpsLatitude;
-  const longitude = metadata?.gpsLongitude;
   return (
     <section className="card" aria-labelledby="metadata-title">
       <h2 id="metadata-title">Metadata</h2>
-      {typeof latitude === 'number' && typeof longitude === 'number' ? (
+      {gps ? (
         <p data-testid="gps">
-          GPS position: {latitude.toFixed(6)}, {longitude.toFixed(6)}
+          GPS position: {gps.latitude.toFixed(6)}, {gps.longitude.toFixed(6)} ·{' '}
+          {gps.country.name
+            ? `in ${gps.country.name} (${gps.country.code ?? '?'})`
+            : gps.country.code
+              ? `in ${gps.country.code}`
+              : 'country not resolved (at sea or on a border)'}
         </p>
       ) : null}
       {rows.length === 0 ? (

@@ -80,7 +80,7 @@ export function SeriesDetailPage({ id }: { id: string }): ReactNode {
             <MediaGrid series={series} />
           </section>
           <ClueBoard series={series} />
-          <SeriesLocations series={series} />
+          <SeriesLocations series={series} onChanged={found.reload} />
           <section className="card" aria-labelledby="series-people">
             <h2 id="series-people">Victims and offenders</h2>
             <PeopleList title="Victims" base="/victims" people={series.victims} />
@@ -113,7 +113,12 @@ function MediaGrid({ series }: { series: Schemas['SeriesDetail'] }): ReactNode {
             <div className="preview-missing">{medium.viewable ? medium.kind : 'not shared with you'}</div>
           )}
           <div className="tile-text">
-            <code className="small">{medium.sha256.slice(0, 16)}…</code>
+            <Link
+              to={`/media/${medium.mediaId}`}
+              aria-label={`Details of ${medium.kind} ${medium.sha256.slice(0, 12)}`}
+            >
+              <code className="small">{medium.sha256.slice(0, 16)}…</code>
+            </Link>
             <span className="muted small"> added {formatTime(medium.addedAt)}</span>
           </div>
         </li>
