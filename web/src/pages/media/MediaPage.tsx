@@ -8,6 +8,7 @@ import { useLoad } from '../../components/use-load';
 import { Preview } from '../../wellbeing/Preview';
 import { VideoPlayer } from '../../wellbeing/VideoPlayer';
 import { MatchList } from './MatchList';
+import { VideoDetails } from './VideoDetails';
 
 /** The medium's hashes, metadata, where it occurs, and what else held is identical or near to it. */
 export function MediaPage({ id }: { id: string }): ReactNode {
@@ -20,18 +21,28 @@ export function MediaPage({ id }: { id: string }): ReactNode {
           <PageHeader title={`Medium ${item.sha256.slice(0, 16)}…`} />
           <div className="media-detail">
             <div>
-              {item.kind === 'image' && can(session, 'media.preview') ? (
+              {(item.kind === 'image' || item.kind === 'video') && can(session, 'media.preview') ? (
+                // A video's preview is its contact sheet (frames with time codes), blurred like an image.
                 <Preview
                   mediaId={item.id}
-                  label={item.occurrences[0]?.path ?? item.sha256}
+                  label={
+                    item.kind === 'video'
+                      ? `contact sheet of ${item.occurrences[0]?.path ?? item.sha256}`
+                      : (item.occurrences[0]?.path ?? item.sha256)
+                  }
                   large
                   canReveal={can(session, 'media.preview.clear')}
                 />
-              ) : item.kind === 'video' && can(session, 'media.original') ? (
-                <VideoPlayer mediaId={item.id} label={item.occurrences[0]?.path ?? item.sha256} />
               ) : (
                 <div className="preview-missing">No preview for {item.kind}</div>
               )}
+              {item.kind === 'video' && can(session, 'media.original') ? (
+                <VideoPlayer
+                  mediaId={item.id}
+                  revealKey={`${item.id}:playback`}
+                  label={`playback of ${item.occurrences[0]?.path ?? item.sha256}`}
+                />
+              ) : null}
             </div>
             <section className="card" aria-labelledby="facts-title">
               <h2 id="facts-title">File</h2>
@@ -78,6 +89,7 @@ export function MediaPage({ id }: { id: string }): ReactNode {
               </tbody>
             </table>
           </section>
+          {item.kind === 'video' ? <VideoDetails mediaId={item.id} /> : null}
           {can(session, 'lookup.hash') ? <Matches item={item} /> : null}
           <Metadata metadata={item.metadata} gps={item.gps} />
           <section className="card" aria-labelledby="occurrences-title">
