@@ -135,6 +135,33 @@ describe.runIf(!onPostgres())('series locations in Chromium', () => {
       await places.getByText('Ferry timetable of a river crossing').waitFor();
       await anna.getByRole('button', { name: 'Remove place Ferry timetable of a river crossing' }).click();
       await places.getByText('Ferry timetable of a river crossing').waitFor({ state: 'detached' });
+      // A visual clue entered with the keyboard only (the accessible alternative to dragging).
+      const clueForm = anna.getByRole('form', { name: 'New clue' });
+      await clueForm.getByLabel('Left edge').focus();
+      await anna.keyboard.type('12');
+      await anna.keyboard.press('Tab');
+      await anna.keyboard.type('20');
+      await anna.keyboard.press('Tab');
+      await anna.keyboard.type('99999');
+      await anna.keyboard.press('Tab');
+      await anna.keyboard.type('40');
+      // Wider than the image: nothing to save yet.
+      expect(await clueForm.getByRole('button', { name: 'Save clue' }).isDisabled()).toBe(true);
+      await clueForm.getByLabel('Width').fill('');
+      await clueForm.getByLabel('Width').focus();
+      await anna.keyboard.type('30');
+      await anna.getByTestId('clue-draft').waitFor();
+      await clueForm.getByLabel('Width').press('ArrowUp');
+      expect(await clueForm.getByText('Marked 31×40 pixels.').count()).toBe(1);
+      await clueForm.getByLabel('Kind of clue').selectOption('text');
+      await clueForm.getByLabel('Clue note').fill('Shop sign, typed in');
+      await clueForm.getByLabel('Clue note').press('Enter');
+      await anna.getByText('Clue saved.').waitFor();
+      const clueRow = anna.getByRole('table', { name: 'Clues of the series' }).locator('tbody tr').first();
+      await clueRow.waitFor();
+      expect(await clueRow.locator('td').nth(3).textContent()).toBe('31×40 at 12,20');
+      expect(await clueForm.getByLabel('Left edge').inputValue()).toBe('');
+
       const withGps = (await gpsRows.first().locator('code').textContent())!;
       await anna.getByRole('link', { name: `Details of image ${withGps}` }).click();
       const gps = anna.getByTestId('gps');

@@ -249,6 +249,14 @@ describe.runIf(!onPostgres())('taskforce sprint in Chromium', () => {
         .getByTestId('series-status')
         .filter({ hasText: /^disseminated$/ })
         .waitFor();
+      // The history says where the series came from and which sprint sent it, in words, never
+      // with an internal identifier (ingest, sprint).
+      const history = anna.getByRole('table', { name: 'History of the series' });
+      await history.getByText('Disseminated to PT by the taskforce sprint "VIDTF November"').waitFor();
+      await history.getByRole('link', { name: 'from a triage' }).waitFor();
+      expect(await history.textContent()).not.toMatch(
+        /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/,
+      );
     } finally {
       await server?.stop();
     }

@@ -265,7 +265,7 @@ export const disseminationService = {
     const { found } = await seriesFor(tx, actor, sprint, country);
     const ids = found.map(({ series }) => series.id);
     for (const id of ids) {
-      await seriesService.recordDissemination(tx, actor, id, { sprintId, country }, audit);
+      await seriesService.recordDissemination(tx, actor, id, { sprintName: sprint.name, country }, audit);
     }
     await sprintService.markDisseminated(tx, sprintId, ids);
     await auditService.record(tx, {
