@@ -43,7 +43,11 @@ export function PeopleListPage({ kind }: { kind: PeopleKind }): ReactNode {
       ) : null}
       <section className="card" aria-labelledby="people-list-title">
         <h2 id="people-list-title">Recorded or linked to series you may see</h2>
-        <Loaded state={people} what={kind}>
+        {/* Series numbers, not placeholders: the list waits for the series as well. */}
+        <Loaded
+          state={series.data || series.error !== undefined ? people : { ...people, data: undefined }}
+          what={kind}
+        >
           {(list) =>
             list.length === 0 ? (
               <Empty>No {kind} yet.</Empty>

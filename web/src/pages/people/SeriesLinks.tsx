@@ -2,7 +2,7 @@ import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { api, type Schemas } from '../../api/client';
 import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
-import { Empty, ErrorMessage } from '../../components/states';
+import { Empty, ErrorMessage, Loading } from '../../components/states';
 import { seriesNumbers, type PeopleKind } from './people-format';
 
 /** The series a person appears in; the owner of a series links or unlinks them there. */
@@ -53,7 +53,9 @@ export function SeriesLinks({
   return (
     <section className="card" aria-labelledby="person-series">
       <h2 id="person-series">Series</h2>
-      {person.seriesIds.length === 0 ? (
+      {series === undefined && person.seriesIds.length > 0 ? (
+        <Loading what="the series" />
+      ) : person.seriesIds.length === 0 ? (
         <Empty>Not linked to any series you may see.</Empty>
       ) : (
         <ul aria-label={`Series of ${person.code}`}>
