@@ -477,6 +477,12 @@ const PROBES: readonly Probe[] = [
     call: (caller, id) => caller.client.get(`/sprints/${id}/packages/PT`),
   },
   {
+    route: 'GET /sprints/:id/packages/:country/zip',
+    rule: 'owner',
+    target: (scope) => Promise.resolve(world.scopes[scope].sprint),
+    call: (caller, id) => caller.client.get(`/sprints/${id}/packages/PT/zip`),
+  },
+  {
     route: 'POST /sprints/:id/packages/:country/disseminate',
     rule: 'owner',
     target: (scope) => Promise.resolve(world.scopes[scope].sprint),

@@ -244,7 +244,7 @@ export const seriesService = {
     tx: Queryable,
     actor: Actor,
     id: string,
-    details: { sprintId: string; country: string },
+    details: { sprintName: string; country: string },
     audit: AuditContext,
   ): Promise<void> {
     const current = (await seriesRepository.getForUpdate(tx, id))!;
@@ -254,7 +254,7 @@ export const seriesService = {
         actor,
         current,
         'disseminated',
-        `Disseminated to ${details.country} by sprint ${details.sprintId}`,
+        `Disseminated to ${details.country} by the taskforce sprint "${details.sprintName}"`,
         audit,
       );
     }

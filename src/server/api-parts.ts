@@ -48,7 +48,7 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...clueRoutes({ db }),
       ...locationRoutes({ db }),
       ...leadsRoutes({ db }),
-      ...sprintRoutes({ db }),
+      ...sprintRoutes({ db, originals: haven.originals }),
       ...videoRoutes({ db, videos: haven.videos }),
       ...wellbeingRoutes({ db }),
       ...statsRoutes({ db }),

@@ -1,4 +1,5 @@
-import type { Actor } from '#haven/access/actor.js';
+import { accessService } from '#haven/access/access.service.js';
+import { can, type Actor } from '#haven/access/actor.js';
 import { agencyService } from '#haven/accounts/agency.service.js';
 import { auditService } from '#haven/audit/audit.service.js';
 import { clueService } from '#haven/clues/clue.service.js';
@@ -136,6 +137,96 @@ async function seriesFor(
   return { found, withheld: assignments.length - found.length };
 }
 
+/** One medium of a packaged series and whether its bytes go into the zip. */
+export interface PackagedMediaDecision {
+  readonly seriesNumber: string;
+  readonly sha256: Uint8Array;
+  readonly mime: string;
+  /** null: included; otherwise why the bytes stay home (the hashes travel either way). */
+  readonly withheldBecause: string | null;
+}
+
+/**
+ * Media leave Haven only when every member agency may already see them: the series is shared
+ * with the whole network, the medium occurs in a case the coordinator may see, and the
+ * coordinator may take originals out. Anything less keeps the bytes home.
+ */
+async function mediaDecisions(
+  db: Queryable,
+  actor: Actor,
+  series: SeriesRecord,
+): Promise<PackagedMediaDecision[]> {
+  const facts = await mediaService.facts(db, await seriesService.mediaIds(db, series.id));
+  const visible = await accessService.visibleMedia(
+    db,
+    actor,
+    facts.map((fact) => fact.id),
+  );
+  const decisions = facts.map((fact) => ({
+    seriesNumber: series.number,
+    sha256: fact.sha256,
+    mime: fact.mime,
+    withheldBecause:
+      series.sharing !== 'network'
+        ? `the series is shared at level "${series.sharing}", not with the whole network`
+        : !can(actor, 'media.original')
+          ? 'your role may not take originals out'
+          : !visible.has(fact.id)
+            ? 'the medium occurs in no case your agency may see'
+            : null,
+  }));
+  return decisions.sort((a, b) => hex(a.sha256).localeCompare(hex(b.sha256)));
+}
+
+async function assemble(
+  tx: Queryable,
+  actor: Actor,
+  sprintId: string,
+  country: string,
+  audit: AuditContext,
+  withMedia: boolean,
+): Promise<{ pkg: DisseminationPackage; media: PackagedMediaDecision[] }> {
+  const sprint = await sprintService.getCoordinated(tx, actor, sprintId);
+  const { found, withheld } = await seriesFor(tx, actor, sprint, country);
+  const coordinator = await agencyService.get(tx, sprint.agencyId);
+  const series = [];
+  const media: PackagedMediaDecision[] = [];
+  for (const { series: record, assignment } of found) {
+    series.push(await packaged(tx, actor, record, assignment));
+    if (withMedia) {
+      media.push(...(await mediaDecisions(tx, actor, record)));
+    }
+  }
+  await auditService.record(tx, {
+    actor,
+    action: 'sprint.package',
+    outcome: 'ok',
+    objectType: 'sprint',
+    objectId: sprintId,
+    details: {
+      country,
+      series: series.map((s) => s.number),
+      format: withMedia ? 'zip' : 'json',
+      mediaIncluded: media.filter((m) => m.withheldBecause === null).map((m) => hex(m.sha256)),
+    },
+    ...audit,
+  });
+  const pkg: DisseminationPackage = {
+    format: PACKAGE_FORMAT,
+    country,
+    generatedAt: new Date().toISOString(),
+    sprint: {
+      name: sprint.name,
+      startsOn: sprint.startsOn,
+      endsOn: sprint.endsOn,
+      coordinator: coordinator?.name ?? '',
+    },
+    series,
+    withheld,
+  };
+  return { pkg, media };
+}
+
 export const disseminationService = {
   /** Builds the package for one country (coordinating agency only; audited). */
   async build(
@@ -145,35 +236,21 @@ export const disseminationService = {
     country: string,
     audit: AuditContext,
   ): Promise<DisseminationPackage> {
-    const sprint = await sprintService.getCoordinated(tx, actor, sprintId);
-    const { found, withheld } = await seriesFor(tx, actor, sprint, country);
-    const coordinator = await agencyService.get(tx, sprint.agencyId);
-    const series = [];
-    for (const { series: record, assignment } of found) {
-      series.push(await packaged(tx, actor, record, assignment));
-    }
-    await auditService.record(tx, {
-      actor,
-      action: 'sprint.package',
-      outcome: 'ok',
-      objectType: 'sprint',
-      objectId: sprintId,
-      details: { country, series: series.map((s) => s.number) },
-      ...audit,
-    });
-    return {
-      format: PACKAGE_FORMAT,
-      country,
-      generatedAt: new Date().toISOString(),
-      sprint: {
-        name: sprint.name,
-        startsOn: sprint.startsOn,
-        endsOn: sprint.endsOn,
-        coordinator: coordinator?.name ?? '',
-      },
-      series,
-      withheld,
-    };
+    return (await assemble(tx, actor, sprintId, country, audit, false)).pkg;
+  },
+
+  /**
+   * The package and, per medium of its series, whether the bytes may travel with it (see
+   * `mediaDecisions`), for the zip download; audited with the media included.
+   */
+  buildWithMedia(
+    tx: Queryable,
+    actor: Actor,
+    sprintId: string,
+    country: string,
+    audit: AuditContext,
+  ): Promise<{ pkg: DisseminationPackage; media: PackagedMediaDecision[] }> {
+    return assemble(tx, actor, sprintId, country, audit, true);
   },
 
   /** Records that the package went to the country: each series moves on to disseminated and its owner hears of it. */
@@ -188,7 +265,7 @@ export const disseminationService = {
     const { found } = await seriesFor(tx, actor, sprint, country);
     const ids = found.map(({ series }) => series.id);
     for (const id of ids) {
-      await seriesService.recordDissemination(tx, actor, id, { sprintId, country }, audit);
+      await seriesService.recordDissemination(tx, actor, id, { sprintName: sprint.name, country }, audit);
     }
     await sprintService.markDisseminated(tx, sprintId, ids);
     await auditService.record(tx, {

@@ -3,7 +3,9 @@ import type { Actor } from '#haven/access/actor.js';
 import { ERROR_RESPONSES } from '#haven/http/http-schemas.js';
 import { defineRoute, type RouteSpec } from '#haven/http/route.js';
 import type { Database, Queryable } from '#haven/platform/db/database.js';
+import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 import { seriesService } from '#haven/series/series.service.js';
+import { disseminationArchive } from '#haven/taskforce/dissemination-archive.js';
 import { disseminationService } from '#haven/taskforce/dissemination.service.js';
 import {
   AssignmentBody,
@@ -65,7 +67,8 @@ async function presentAssignments(
   );
 }
 
-export function sprintRoutes(deps: { db: Database }): RouteSpec[] {
+/** `originals`: the evidence store the zip package streams the media it may carry from. */
+export function sprintRoutes(deps: { db: Database; originals: BlobStore }): RouteSpec[] {
   const { db } = deps;
   return [
     defineRoute({
@@ -222,6 +225,34 @@ export function sprintRoutes(deps: { db: Database }): RouteSpec[] {
             'cache-control': 'no-store, private',
           },
         };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/sprints/:id/packages/:country/zip',
+      operationId: 'getDisseminationArchive',
+      summary:
+        'Download the dissemination package for a country as a zip: the JSON, series and clue summaries (CSV), the hash list as CSV and VICS, and original media only for series shared with the whole network (coordinator; audited)',
+      tag: 'taskforce',
+      access: { permission: 'taskforce.manage' },
+      params: SprintCountryParams,
+      responses: {
+        200: { description: 'The package (zip attachment)', contentType: 'application/zip' },
+        ...ERROR_RESPONSES,
+      },
+      async handler({ actor, params, requestId, clientIp, reply }) {
+        const built = await db.transaction((tx) =>
+          disseminationService.buildWithMedia(tx, actor, params.id, params.country, { requestId, clientIp }),
+        );
+        const archive = await disseminationArchive(built.pkg, built.media, deps.originals);
+        const day = built.pkg.generatedAt.slice(0, 10);
+        void reply
+          .code(200)
+          .header('content-type', 'application/zip')
+          .header('content-disposition', `attachment; filename="dissemination-${params.country}-${day}.zip"`)
+          .header('cache-control', 'no-store, private')
+          .send(archive);
+        return { sent: true };
       },
     }),
     defineRoute({

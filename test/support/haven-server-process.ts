@@ -12,8 +12,11 @@ export interface HavenProcess {
   stop(): Promise<void>;
 }
 
-/** Builds the web app into `outDir` with the repository's Vite configuration (a child process). */
-export function buildWebApp(outDir: string): void {
+/**
+ * Builds the web app into `outDir` with the repository's Vite configuration (a child process).
+ * `nodeEnv` 'development' bundles React's development build, as `npm run dev:web` runs it.
+ */
+export function buildWebApp(outDir: string, nodeEnv: 'production' | 'development' = 'production'): void {
   execFileSync(
     process.execPath,
     [
@@ -27,7 +30,13 @@ export function buildWebApp(outDir: string): void {
       '--logLevel',
       'error',
     ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+    // Production by default, the bundle `haven serve` ships: vitest sets NODE_ENV=test, which would
+    // otherwise make Vite bundle React's development build (StrictMode double effects).
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, NODE_ENV: nodeEnv },
+    },
   );
 }
 

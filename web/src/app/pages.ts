@@ -5,7 +5,9 @@ import { dashboardPages } from '../pages/dashboard/dashboard.pages';
 import { ingestPages } from '../pages/ingests/ingest.pages';
 import { mediaPages } from '../pages/media/media.pages';
 import { seriesPages } from '../pages/series/series.pages';
+import { peoplePages } from '../pages/people/people.pages';
 import { statisticsPages } from '../pages/statistics/statistics.pages';
+import { taskforcePages } from '../pages/taskforce/taskforce.pages';
 import { youPages } from '../pages/you/you.pages';
 import { appealPages } from '../pages/appeals/appeals.pages';
 import { tipPages } from '../pages/tips/tips.pages';
@@ -21,6 +23,8 @@ export const PAGES: readonly PageDefinition[] = [
   ...ingestPages,
   ...mediaPages,
   ...seriesPages,
+  ...taskforcePages,
+  ...peoplePages,
   ...statisticsPages,
   ...appealPages,
   ...tipPages,

@@ -6,9 +6,18 @@ import { useWellbeing } from './wellbeing-context';
  * A video from its original: hidden until the user reveals it (an audited original view), muted
  * unless the user chose otherwise, greyscale like previews.
  */
-export function VideoPlayer({ mediaId, label }: { mediaId: string; label: string }): ReactNode {
+export function VideoPlayer({
+  mediaId,
+  label,
+  revealKey = mediaId,
+}: {
+  mediaId: string;
+  label: string;
+  /** What counts as revealed (default the medium; a page that also shows its contact sheet keeps them apart). */
+  revealKey?: string;
+}): ReactNode {
   const { settings, revealed, reveal, hide } = useWellbeing();
-  const open = revealed.has(mediaId);
+  const open = revealed.has(revealKey);
   return (
     <figure className="preview preview-large" data-revealed={open ? 'true' : 'false'}>
       <div className="preview-frame">
@@ -32,9 +41,9 @@ export function VideoPlayer({ mediaId, label }: { mediaId: string; label: string
         aria-label={open ? `Hide ${label}` : `Reveal ${label}`}
         onClick={() => {
           if (open) {
-            hide(mediaId);
+            hide(revealKey);
           } else {
-            reveal(mediaId);
+            reveal(revealKey);
           }
         }}
       >

@@ -1,4 +1,4 @@
-import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from 'react';
 import { api, type Schemas } from '../../api/client';
 import { ErrorMessage, Loading } from '../../components/states';
 import type { Session } from '../../app/session';
@@ -21,8 +21,30 @@ export function EnrolPage({
   const [confirmed, setConfirmed] = useState<Schemas['MfaEnrolmentConfirmed']>();
   const [stored, setStored] = useState(false);
 
+  // Each start replaces the server's pending secret, so the page starts exactly one enrolment and
+  // shows that one's secret. An effect may run twice for one page (React's StrictMode does so in
+  // development builds, and the e2e tests once built the app in development mode): two starts
+  // racing each other left the page showing one secret while the server kept the other, and a
+  // correct code was refused. The request is kept on the page instance and shared.
+  const started = useRef<Promise<Schemas['MfaEnrolment']> | null>(null);
   useEffect(() => {
-    api.post('/api/v1/auth/mfa/enrolment', { body: {} }).then(setEnrolment, setError);
+    let current = true;
+    started.current ??= api.post('/api/v1/auth/mfa/enrolment', { body: {} });
+    started.current.then(
+      (value) => {
+        if (current) {
+          setEnrolment(value);
+        }
+      },
+      (failure: unknown) => {
+        if (current) {
+          setError(failure);
+        }
+      },
+    );
+    return () => {
+      current = false;
+    };
   }, []);
 
   const confirm = async (event: SyntheticEvent): Promise<void> => {

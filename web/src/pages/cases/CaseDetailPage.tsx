@@ -1,9 +1,10 @@
-import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, type Schemas } from '../../api/client';
 import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
-import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states';
+import { Empty, Loaded, PageHeader } from '../../components/states';
+import { SharingForm } from '../../components/SharingForm';
 import { useLoad } from '../../components/use-load';
 import { allResults, distinctMedia } from '../ingests/ingest-results';
 import { MediaTile } from '../media/MediaTile';
@@ -46,7 +47,7 @@ export function CaseDetailPage({ id }: { id: string }): ReactNode {
               </dl>
             </section>
             {item.own && can(session, 'case.share') ? (
-              <SharingForm item={item} onSaved={found.reload} />
+              <CaseSharing item={item} onSaved={found.reload} />
             ) : null}
           </div>
           <section className="card" aria-labelledby="case-ingests">
@@ -140,92 +141,17 @@ function CaseMedia({ ingestIds }: { ingestIds: readonly string[] }): ReactNode {
   );
 }
 
-const LEVELS: readonly { value: Schemas['Case']['sharing']; label: string }[] = [
-  { value: 'agency', label: 'Your agency only' },
-  { value: 'selected', label: 'Selected agencies' },
-  { value: 'network', label: 'Every member agency' },
-];
-
-function SharingForm({ item, onSaved }: { item: Schemas['Case']; onSaved: () => void }): ReactNode {
-  const [sharing, setSharing] = useState(item.sharing);
-  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(item.sharedWith));
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
+function CaseSharing({ item, onSaved }: { item: Schemas['Case']; onSaved: () => void }): ReactNode {
   const agencies = useLoad(() => api.get('/api/v1/agencies'), []);
-  const submit = async (event: SyntheticEvent): Promise<void> => {
-    event.preventDefault();
-    setError(undefined);
-    setSaved(false);
-    try {
-      await api.put('/api/v1/cases/{id}/sharing', {
-        path: { id: item.id },
-        body: { sharing, agencies: sharing === 'selected' ? [...chosen] : [] },
-      });
-      setSaved(true);
-      onSaved();
-    } catch (failure) {
-      api.noteFailure(failure);
-      setError(failure);
-    }
-  };
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="sharing-title">
-      <h2 id="sharing-title">Sharing</h2>
-      <fieldset>
-        <legend>Who may see this case and its material</legend>
-        {LEVELS.map((level) => (
-          <label key={level.value} className="check">
-            <input
-              type="radio"
-              name="sharing"
-              value={level.value}
-              checked={sharing === level.value}
-              onChange={() => {
-                setSharing(level.value);
-              }}
-            />
-            {level.label}
-          </label>
-        ))}
-      </fieldset>
-      {sharing === 'selected' ? (
-        <Loaded state={agencies} what="agencies">
-          {({ agencies: list }) => (
-            <fieldset>
-              <legend>Agencies</legend>
-              {list
-                .filter((agency) => agency.id !== item.agencyId)
-                .map((agency) => (
-                  <label key={agency.id} className="check">
-                    <input
-                      type="checkbox"
-                      checked={chosen.has(agency.id)}
-                      onChange={(event) => {
-                        const next = new Set(chosen);
-                        if (event.target.checked) {
-                          next.add(agency.id);
-                        } else {
-                          next.delete(agency.id);
-                        }
-                        setChosen(next);
-                      }}
-                    />
-                    {agency.name} ({agency.country})
-                  </label>
-                ))}
-            </fieldset>
-          )}
-        </Loaded>
-      ) : null}
-      <button type="submit" className="primary">
-        Save sharing
-      </button>
-      {saved ? (
-        <p role="status" className="ok">
-          Sharing saved.
-        </p>
-      ) : null}
-      {error ? <ErrorMessage error={error} title="Sharing not changed" /> : null}
-    </form>
+    <SharingForm
+      legend="Who may see this case and its material"
+      ownerAgencyId={item.agencyId}
+      sharing={item.sharing}
+      sharedWith={item.sharedWith}
+      agencies={agencies.data?.agencies}
+      save={(choice) => api.put('/api/v1/cases/{id}/sharing', { path: { id: item.id }, body: choice })}
+      onSaved={onSaved}
+    />
   );
 }

@@ -8,6 +8,7 @@ import { useLoad } from '../../components/use-load';
 import { Preview } from '../../wellbeing/Preview';
 import { VideoPlayer } from '../../wellbeing/VideoPlayer';
 import { MatchList } from './MatchList';
+import { VideoDetails } from './VideoDetails';
 
 /** The medium's hashes, metadata, where it occurs, and what else held is identical or near to it. */
 export function MediaPage({ id }: { id: string }): ReactNode {
@@ -20,18 +21,28 @@ export function MediaPage({ id }: { id: string }): ReactNode {
           <PageHeader title={`Medium ${item.sha256.slice(0, 16)}…`} />
           <div className="media-detail">
             <div>
-              {item.kind === 'image' && can(session, 'media.preview') ? (
+              {(item.kind === 'image' || item.kind === 'video') && can(session, 'media.preview') ? (
+                // A video's preview is its contact sheet (frames with time codes), blurred like an image.
                 <Preview
                   mediaId={item.id}
-                  label={item.occurrences[0]?.path ?? item.sha256}
+                  label={
+                    item.kind === 'video'
+                      ? `contact sheet of ${item.occurrences[0]?.path ?? item.sha256}`
+                      : (item.occurrences[0]?.path ?? item.sha256)
+                  }
                   large
                   canReveal={can(session, 'media.preview.clear')}
                 />
-              ) : item.kind === 'video' && can(session, 'media.original') ? (
-                <VideoPlayer mediaId={item.id} label={item.occurrences[0]?.path ?? item.sha256} />
               ) : (
                 <div className="preview-missing">No preview for {item.kind}</div>
               )}
+              {item.kind === 'video' && can(session, 'media.original') ? (
+                <VideoPlayer
+                  mediaId={item.id}
+                  revealKey={`${item.id}:playback`}
+                  label={`playback of ${item.occurrences[0]?.path ?? item.sha256}`}
+                />
+              ) : null}
             </div>
             <section className="card" aria-labelledby="facts-title">
               <h2 id="facts-title">File</h2>
@@ -78,8 +89,9 @@ export function MediaPage({ id }: { id: string }): ReactNode {
               </tbody>
             </table>
           </section>
+          {item.kind === 'video' ? <VideoDetails mediaId={item.id} /> : null}
           {can(session, 'lookup.hash') ? <Matches item={item} /> : null}
-          <Metadata metadata={item.metadata} />
+          <Metadata metadata={item.metadata} gps={item.gps} />
           <section className="card" aria-labelledby="occurrences-title">
             <h2 id="occurrences-title">Where it occurs</h2>
             {item.occurrences.length === 0 ? (
@@ -166,16 +178,25 @@ function Matches({ item }: { item: Schemas['Media'] }): ReactNode {
 }
 
 /** EXIF and XMP as recorded; GPS as coordinates. */
-function Metadata({ metadata }: { metadata: Schemas['Media']['metadata'] }): ReactNode {
+function Metadata({
+  metadata,
+  gps,
+}: {
+  metadata: Schemas['Media']['metadata'];
+  gps: Schemas['Media']['gps'];
+}): ReactNode {
   const rows = Object.entries(metadata ?? {}).filter(([, value]) => value !== null && value !== undefined);
-  const latitude = metadata?.gpsLatitude;
-  const longitude = metadata?.gpsLongitude;
   return (
     <section className="card" aria-labelledby="metadata-title">
       <h2 id="metadata-title">Metadata</h2>
-      {typeof latitude === 'number' && typeof longitude === 'number' ? (
+      {gps ? (
         <p data-testid="gps">
-          GPS position: {latitude.toFixed(6)}, {longitude.toFixed(6)}
+          GPS position: {gps.latitude.toFixed(6)}, {gps.longitude.toFixed(6)} ·{' '}
+          {gps.country.name
+            ? `in ${gps.country.name} (${gps.country.code ?? '?'})`
+            : gps.country.code
+              ? `in ${gps.country.code}`
+              : 'country not resolved (at sea or on a border)'}
         </p>
       ) : null}
       {rows.length === 0 ? (

@@ -12,7 +12,7 @@ export function MediaTile({ item }: { item: ResultItem }): ReactNode {
   const { session } = useSession();
   return (
     <li className={`tile status-${item.status}`} data-status={item.status}>
-      {item.mediaId && can(session, 'media.preview') && item.kind === 'image' ? (
+      {item.mediaId && can(session, 'media.preview') && (item.kind === 'image' || item.kind === 'video') ? (
         <Preview mediaId={item.mediaId} label={item.path} canReveal={can(session, 'media.preview.clear')} />
       ) : (
         <div className="preview-missing">{item.kind ?? 'file'}</div>

@@ -5,7 +5,7 @@ import { can, useSession } from '../../app/session';
 import { Empty, ErrorMessage, Loaded } from '../../components/states';
 import { useLoad } from '../../components/use-load';
 import { useWellbeing } from '../../wellbeing/wellbeing-context';
-import { spanned, toFractions, toPixels, type FractionRect } from './clue-geometry';
+import { fromTypedPixels, spanned, toFractions, toPixels, type FractionRect } from './clue-geometry';
 
 type ClueKind = Schemas['Clue']['kind'];
 const KINDS: readonly ClueKind[] = [
@@ -151,7 +151,29 @@ function ClueCanvas({
   const height = medium.height ?? 1;
   const surface = useRef<HTMLDivElement>(null);
   const [start, setStart] = useState<{ x: number; y: number } | null>(null);
-  const [draft, setDraft] = useState<FractionRect | null>(null);
+  const [draft, setDraftState] = useState<FractionRect | null>(null);
+  // The same rectangle in original pixels, typed (the keyboard alternative to dragging).
+  const [typed, setTyped] = useState({ x: '', y: '', width: '', height: '' });
+  const setDraft = (rect: FractionRect | null): void => {
+    setDraftState(rect);
+    const pixels = rect ? toPixels(rect, width, height) : null;
+    setTyped(
+      pixels
+        ? {
+            x: String(pixels.x),
+            y: String(pixels.y),
+            width: String(pixels.width),
+            height: String(pixels.height),
+          }
+        : { x: '', y: '', width: '', height: '' },
+    );
+  };
+  const type = (field: keyof typeof typed, value: string): void => {
+    const next = { ...typed, [field]: value };
+    setTyped(next);
+    setDraftState(fromTypedPixels(next, width, height));
+    setSaved(false);
+  };
   const [kind, setKind] = useState<ClueKind>('object');
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>();
@@ -259,8 +281,35 @@ function ClueCanvas({
         <p className="muted small">
           {draft
             ? `Marked ${toPixels(draft, width, height).width}×${toPixels(draft, width, height).height} pixels.`
-            : 'Drag over the image to mark an area.'}
+            : 'Drag over the image, or type the area in pixels, to mark it.'}
         </p>
+        <fieldset className="clue-pixels">
+          <legend>
+            Area in pixels of the original ({width}×{height}), or drag over the image
+          </legend>
+          {(
+            [
+              ['x', 'Left edge', width - 1],
+              ['y', 'Top edge', height - 1],
+              ['width', 'Width', width],
+              ['height', 'Height', height],
+            ] as const
+          ).map(([field, label, max]) => (
+            <label key={field}>
+              {label}
+              <input
+                type="number"
+                min={field === 'x' || field === 'y' ? 0 : 1}
+                max={max}
+                step={1}
+                value={typed[field]}
+                onChange={(event) => {
+                  type(field, event.target.value);
+                }}
+              />
+            </label>
+          ))}
+        </fieldset>
         <label>
           Kind of clue
           <select

@@ -1,7 +1,9 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
 import { api, type Schemas } from '../../api/client';
+import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
+import { SharingForm } from '../../components/SharingForm';
 import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
 import { Preview } from '../../wellbeing/Preview';
@@ -9,7 +11,6 @@ import { agencyName } from './agency-names';
 import { ClueBoard } from './ClueBoard';
 import { SeriesLocations } from './SeriesLocations';
 import { SeriesComments } from './SeriesComments';
-import { SeriesSharingForm } from './SeriesSharingForm';
 import { allowedMoves, statusLabel, type SeriesStatus } from './series-status';
 
 export function SeriesDetailPage({ id }: { id: string }): ReactNode {
@@ -68,7 +69,17 @@ export function SeriesDetailPage({ id }: { id: string }): ReactNode {
             ) : null}
           </div>
           {series.own && can(session, 'series.manage') ? (
-            <SeriesSharingForm series={series} agencies={list} onSaved={found.reload} />
+            <SharingForm
+              legend="Who may see this series, its comments and (within their own sharing) its media"
+              ownerAgencyId={series.agencyId}
+              sharing={series.sharing}
+              sharedWith={series.sharedWith}
+              agencies={list}
+              save={(choice) =>
+                api.put('/api/v1/series/{id}/sharing', { path: { id: series.id }, body: choice })
+              }
+              onSaved={found.reload}
+            />
           ) : null}
           <section className="card" aria-labelledby="series-notes">
             <h2 id="series-notes">Notes</h2>
@@ -79,11 +90,11 @@ export function SeriesDetailPage({ id }: { id: string }): ReactNode {
             <MediaGrid series={series} />
           </section>
           <ClueBoard series={series} />
-          <SeriesLocations series={series} />
+          <SeriesLocations series={series} onChanged={found.reload} />
           <section className="card" aria-labelledby="series-people">
             <h2 id="series-people">Victims and offenders</h2>
-            <PeopleList title="Victims" people={series.victims} />
-            <PeopleList title="Offenders" people={series.offenders} />
+            <PeopleList title="Victims" base="/victims" people={series.victims} />
+            <PeopleList title="Offenders" base="/offenders" people={series.offenders} />
           </section>
           <SeriesComments series={series} agencies={list} />
           <HistoryTable history={series.history} agencies={list} />
@@ -112,7 +123,12 @@ function MediaGrid({ series }: { series: Schemas['SeriesDetail'] }): ReactNode {
             <div className="preview-missing">{medium.viewable ? medium.kind : 'not shared with you'}</div>
           )}
           <div className="tile-text">
-            <code className="small">{medium.sha256.slice(0, 16)}…</code>
+            <Link
+              to={`/media/${medium.mediaId}`}
+              aria-label={`Details of ${medium.kind} ${medium.sha256.slice(0, 12)}`}
+            >
+              <code className="small">{medium.sha256.slice(0, 16)}…</code>
+            </Link>
             <span className="muted small"> added {formatTime(medium.addedAt)}</span>
           </div>
         </li>
@@ -123,9 +139,11 @@ function MediaGrid({ series }: { series: Schemas['SeriesDetail'] }): ReactNode {
 
 function PeopleList({
   title,
+  base,
   people,
 }: {
   title: string;
+  base: string;
   people: readonly { id: string; code: string; identified: boolean }[];
 }): ReactNode {
   return (
@@ -137,7 +155,8 @@ function PeopleList({
         <ul aria-label={title}>
           {people.map((person) => (
             <li key={person.id}>
-              {person.code} · {person.identified ? 'identified' : 'not identified'}
+              <Link to={`${base}/${person.id}`}>{person.code}</Link> ·{' '}
+              {person.identified ? 'identified' : 'not identified'}
             </li>
           ))}
         </ul>
@@ -177,7 +196,9 @@ function HistoryTable({
                   {event.actor}
                   {event.agencyId ? ` (${agencyName(agencies, event.agencyId)})` : ''}
                 </td>
-                <td className="small">{describeDetails(event.details)}</td>
+                <td className="small">
+                  <EventDetails details={event.details} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -187,13 +208,32 @@ function HistoryTable({
   );
 }
 
-function describeDetails(details: Readonly<Record<string, unknown>>): string {
-  return Object.entries(details)
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An event's details in words. Internal identifiers (an ingest, a sprint, media) are never shown:
+ * a series made from a triage links to that triage instead, which only its agency can open.
+ */
+function EventDetails({ details }: { details: Readonly<Record<string, unknown>> }): ReactNode {
+  const words = Object.entries(details)
+    .filter(([key, value]) => !/Ids?$/.test(key) && !(typeof value === 'string' && UUID.test(value)))
     .filter(
       ([, value]) => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean',
     )
     .map(([key, value]) => `${key}: ${String(value)}`)
     .join(', ');
+  const ingestId = typeof details.ingestId === 'string' ? details.ingestId : null;
+  return (
+    <>
+      {words}
+      {ingestId ? (
+        <>
+          {words ? ', ' : ''}
+          <Link to={`/ingests/${ingestId}`}>from a triage</Link>
+        </>
+      ) : null}
+    </>
+  );
 }
 
 function SeriesWorkflowForm({

@@ -35,3 +35,19 @@ export function toPixels(rect: FractionRect, width: number, height: number): Fra
 export function toFractions(rect: FractionRect, width: number, height: number): FractionRect {
   return { x: rect.x / width, y: rect.y / height, width: rect.width / width, height: rect.height / height };
 }
+
+/** Pixels as typed (left, top, width, height): a rectangle inside the image, or null when not (yet) one. */
+export function fromTypedPixels(
+  typed: { readonly x: string; readonly y: string; readonly width: string; readonly height: string },
+  width: number,
+  height: number,
+): FractionRect | null {
+  const values = [typed.x, typed.y, typed.width, typed.height].map((text) =>
+    /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN,
+  );
+  const [x, y, w, h] = values as [number, number, number, number];
+  if (values.some(Number.isNaN) || w < 1 || h < 1 || x + w > width || y + h > height) {
+    return null;
+  }
+  return toFractions({ x, y, width: w, height: h }, width, height);
+}

@@ -1,25 +1,39 @@
 import { useState, type ReactNode, type SyntheticEvent } from 'react';
-import { api, type Schemas } from '../../api/client';
-import { ErrorMessage } from '../../components/states';
+import { api, type Schemas } from '../api/client';
+import { ErrorMessage } from './states';
 
-const LEVELS = [
-  { value: 'agency', label: 'My agency only' },
+export type SharingLevel = Schemas['Case']['sharing'];
+
+const LEVELS: readonly { value: SharingLevel; label: string }[] = [
+  { value: 'agency', label: 'Your agency only' },
   { value: 'selected', label: 'Selected agencies' },
   { value: 'network', label: 'Every member agency' },
-] as const;
+];
 
-/** The owner chooses who sees the series, its comments and (within their own sharing) its media. */
-export function SeriesSharingForm({
-  series,
+/**
+ * Who may see a case or a series: the owner's agency only, selected agencies, or every member
+ * agency. One form for both; `save` sends the choice to the right route.
+ */
+export function SharingForm({
+  legend,
+  ownerAgencyId,
+  sharing: initialSharing,
+  sharedWith,
   agencies,
+  save,
   onSaved,
 }: {
-  series: Schemas['SeriesDetail'];
+  /** e.g. "Who may see this series" */
+  legend: string;
+  ownerAgencyId: string | null;
+  sharing: SharingLevel;
+  sharedWith: readonly string[];
   agencies: readonly Schemas['Agency'][] | undefined;
+  save: (choice: { sharing: SharingLevel; agencies: string[] }) => Promise<unknown>;
   onSaved: () => void;
 }): ReactNode {
-  const [sharing, setSharing] = useState(series.sharing);
-  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(series.sharedWith));
+  const [sharing, setSharing] = useState(initialSharing);
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(sharedWith));
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
   const submit = async (event: SyntheticEvent): Promise<void> => {
@@ -27,10 +41,7 @@ export function SeriesSharingForm({
     setError(undefined);
     setSaved(false);
     try {
-      await api.put('/api/v1/series/{id}/sharing', {
-        path: { id: series.id },
-        body: { sharing, agencies: sharing === 'selected' ? [...chosen] : [] },
-      });
+      await save({ sharing, agencies: sharing === 'selected' ? [...chosen] : [] });
       setSaved(true);
       onSaved();
     } catch (failure) {
@@ -39,15 +50,15 @@ export function SeriesSharingForm({
     }
   };
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="series-sharing-title">
-      <h2 id="series-sharing-title">Sharing</h2>
+    <form className="card" onSubmit={(event) => void submit(event)} aria-label="Sharing">
+      <h2>Sharing</h2>
       <fieldset>
-        <legend>Who may see this series</legend>
+        <legend>{legend}</legend>
         {LEVELS.map((level) => (
           <label key={level.value} className="check">
             <input
               type="radio"
-              name="series-sharing"
+              name="sharing-level"
               value={level.value}
               checked={sharing === level.value}
               onChange={() => {
@@ -62,7 +73,7 @@ export function SeriesSharingForm({
         <fieldset>
           <legend>Agencies</legend>
           {(agencies ?? [])
-            .filter((agency) => agency.id !== series.agencyId)
+            .filter((agency) => agency.id !== ownerAgencyId)
             .map((agency) => (
               <label key={agency.id} className="check">
                 <input

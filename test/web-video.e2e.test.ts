@@ -1,0 +1,177 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDataDir } from './support/haven-fixture.js';
+import { onPostgres } from './support/test-database.js';
+import { tempDir } from './support/temp-dir.js';
+import { launchChromium, screenshot } from './support/browser.js';
+import { cutClip, ffmpeg, longVideo } from './support/videos.js';
+import { firstSignIn } from './support/web-session.js';
+import { mainMenu } from './support/web-workspace.js';
+import {
+  adminCreateAgency,
+  adminCreateUser,
+  buildWebApp,
+  startHavenProcess,
+  type HavenProcess,
+} from './support/haven-server-process.js';
+
+/**
+ * Videos in the browser: a generated film is held; a clip cut from it and a still taken from it
+ * come in later and the triage shows them near, with similarity and time codes. The film's page
+ * shows its contact sheet blurred, its scene-change frames revealed one at a time, and plays muted.
+ * pglite project only.
+ */
+describe.runIf(!onPostgres())('videos in Chromium', () => {
+  let browser: Browser;
+  let webDir: string;
+  let film: Buffer;
+  let clip: Buffer;
+  let still: Buffer;
+
+  beforeAll(async () => {
+    const dir = tempDir('haven-web-video-');
+    webDir = path.join(dir, 'dist');
+    buildWebApp(webDir);
+    const work = path.join(dir, 'videos');
+    mkdirSync(work);
+    const filmPath = await longVideo(work, { scenes: 3, secondsPerScene: 5, seed: 41 });
+    film = readFileSync(filmPath);
+    clip = readFileSync(cutClip(filmPath, path.join(work, 'clip.mp4'), { start: 4.3, seconds: 7 }));
+    ffmpeg(['-ss', '7.5', '-i', filmPath, '-frames:v', '1', '-q:v', '2', path.join(work, 'still.jpg')]);
+    still = readFileSync(path.join(work, 'still.jpg'));
+    browser = await launchChromium();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser.close();
+  });
+
+  async function upload(
+    page: Page,
+    files: { name: string; mimeType: string; buffer: Buffer }[],
+  ): Promise<string> {
+    await page.getByRole('link', { name: 'Upload material' }).click();
+    await page.getByTestId('file-input').setInputFiles(files);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByRole('button', { name: 'Start processing' }).click();
+    await page.getByTestId('ingest-state').filter({ hasText: 'done' }).waitFor({ timeout: 120_000 });
+    return page.url();
+  }
+
+  /** Videos are analysed by the server's jobs after the ingest: the media page says when. */
+  async function analysed(page: Page, mediaUrl: string): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      await page.goto(mediaUrl);
+      const facts = page.getByRole('region', { name: 'File' });
+      await facts.waitFor();
+      if ((await facts.textContent())!.includes('Analysisdone')) {
+        return;
+      }
+      expect(Date.now()).toBeLessThan(deadline);
+      await page.waitForTimeout(1000);
+    }
+  }
+
+  it('shows time-coded video matches in the triage and a safe video page', async () => {
+    const dataDir = freshDataDir();
+    await adminCreateAgency(dataDir, 'Agency West', 'FR');
+    const password = await adminCreateUser(dataDir, {
+      agency: 'Agency West',
+      username: 'anna',
+      displayName: 'Anna West',
+      roles: 'investigator',
+    });
+    let server: HavenProcess | undefined;
+    try {
+      server = await startHavenProcess(dataDir, webDir);
+      const anna = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await firstSignIn(anna, server.url, 'anna', password);
+      await mainMenu(anna, 'Cases').click();
+      await anna.getByLabel('Reference').fill('WEST-V');
+      await anna.getByRole('button', { name: 'Open case' }).click();
+      await anna.getByRole('link', { name: 'Upload material' }).waitFor();
+      const caseUrl = anna.url();
+      await upload(anna, [{ name: 'film.mp4', mimeType: 'video/mp4', buffer: film }]);
+      await anna.getByRole('link', { name: 'upload/film.mp4' }).click();
+      const filmUrl = anna.url();
+      await analysed(anna, filmUrl);
+
+      // The clip and the still arrive: near, with similarity and time codes in the held film.
+      await anna.goto(caseUrl);
+      const triageUrl = await upload(anna, [
+        { name: 'clip.mp4', mimeType: 'video/mp4', buffer: clip },
+        { name: 'still.jpg', mimeType: 'image/jpeg', buffer: still },
+      ]);
+      await anna.getByRole('link', { name: 'upload/clip.mp4' }).click();
+      await analysed(anna, anna.url());
+      await anna.goto(triageUrl);
+      const clipTile = anna.locator('li.tile').filter({ hasText: 'upload/clip.mp4' });
+      const stillTile = anna.locator('li.tile').filter({ hasText: 'upload/still.jpg' });
+      await clipTile.getByTestId('match').first().waitFor();
+      expect(await clipTile.getAttribute('data-status')).toBe('near');
+      const clipMatch = (await clipTile.getByTestId('match').first().textContent())!;
+      expect(clipMatch).toMatch(/^vpdq distance \d+: held video [0-9a-f]{12}…/);
+      const similarity = Number(/ · (\d+) % of frames/.exec(clipMatch)![1]);
+      expect(similarity).toBeGreaterThanOrEqual(80);
+      // Time codes in the held film lie inside the part the clip was cut from (4.3 s to 11.3 s).
+      const held = /at (.+?) in the held video/.exec(clipMatch)![1]!;
+      const codes = [...held.matchAll(/(\d+):(\d+\.\d)/g)].map(([, m, sec]) => Number(m) * 60 + Number(sec));
+      expect(codes.length).toBeGreaterThan(0);
+      for (const seconds of codes) {
+        expect(seconds).toBeGreaterThanOrEqual(3.5);
+        expect(seconds).toBeLessThanOrEqual(12);
+      }
+      expect(clipMatch).toMatch(/from [\d:.]+.* in this video/);
+      expect(await stillTile.getAttribute('data-status')).toBe('near');
+      const stillMatch = (await stillTile
+        .getByTestId('match')
+        .filter({ hasText: 'held video' })
+        .first()
+        .textContent())!;
+      const stillAt = /at (\d+):([\d.]+)/.exec(stillMatch)!;
+      expect(Math.abs(Number(stillAt[1]) * 60 + Number(stillAt[2]) - 7.5)).toBeLessThanOrEqual(1.5);
+      expect(await anna.locator('figure.preview[data-revealed="true"]').count()).toBe(0);
+      await screenshot(anna, 'video-01-triage');
+
+      // The film's page: contact sheet blurred, frames revealed one at a time, muted playback.
+      await anna.goto(filmUrl);
+      const sheet = anna.getByRole('img', { name: /^Blurred preview of contact sheet of/ });
+      await sheet.waitFor();
+      expect(await sheet.getAttribute('src')).toContain('variant=blurred');
+      expect(await anna.getByTestId('video-facts').textContent()).toContain('640 × 360');
+      const frames = anna.getByRole('list', { name: 'Scene-change frames' }).locator('li');
+      await frames.nth(1).waitFor();
+      expect(await anna.locator('img[alt^="Blurred frame at"]').count()).toBe(await frames.count());
+      await frames
+        .nth(0)
+        .getByRole('button', { name: /^Reveal frame at/ })
+        .click();
+      await frames.nth(0).locator('figure[data-revealed="true"] img[src*="variant=clear"]').waitFor();
+      await frames
+        .nth(1)
+        .getByRole('button', { name: /^Reveal frame at/ })
+        .click();
+      await frames.nth(1).locator('figure[data-revealed="true"]').waitFor();
+      // Revealing the second hid the first.
+      await frames.nth(0).locator('figure[data-revealed="false"]').waitFor();
+      expect(await anna.locator('figure.preview[data-revealed="true"]').count()).toBe(1);
+      await frames
+        .nth(1)
+        .getByRole('button', { name: /^Hide frame at/ })
+        .click();
+      await anna.getByRole('button', { name: /^Reveal playback of/ }).click();
+      const player = anna.locator('video');
+      await player.waitFor();
+      expect(await player.evaluate((video: unknown) => (video as { muted: boolean }).muted)).toBe(true);
+      expect(await anna.locator('figure.preview[data-revealed="true"] img').count()).toBe(0);
+      await screenshot(anna, 'video-02-media-page');
+      await anna.getByRole('button', { name: /^Hide playback of/ }).click();
+      await player.waitFor({ state: 'detached' });
+    } finally {
+      await server?.stop();
+    }
+  }, 500_000);
+});
