@@ -31,6 +31,8 @@ import { VideoService } from '#haven/video/video.service.js';
 import { VideoTriage } from '#haven/video/video-triage.js';
 import { ProviderService } from '#haven/sharing/provider/provider.service.js';
 import { CategorisationService } from '#haven/sharing/categories/categorisation.service.js';
+import { faceScanJobHandler } from '#haven/faces/face.jobs.js';
+import { FaceService } from '#haven/faces/face.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -53,6 +55,8 @@ export interface Haven {
   readonly categories: CategorisationService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
+  /** Faces: opt-in per agency, detection, search, suggestions. */
+  readonly faces: FaceService;
   close(): Promise<void>;
 }
 
@@ -164,9 +168,16 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       triage,
       videos: (video, queryable) => videos.lookup(video, queryable),
     });
+    const faces = new FaceService({
+      db,
+      originals,
+      log,
+      matchThreshold: config.faces.matchThreshold,
+      minQuality: config.faces.minQuality,
+    });
     const jobs = new JobRunner({
       db,
-      handlers: [ingestJobHandler(ingests), videoJobHandler(videos)],
+      handlers: [ingestJobHandler(ingests), videoJobHandler(videos), faceScanJobHandler(faces)],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
@@ -191,6 +202,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       providers,
       categories,
       secretsKey,
+      faces,
       async close() {
         if (closed) {
           return;

@@ -103,6 +103,15 @@ export const ConfigSchema = z.object({
     /** The built investigators' app served at `/`; absent: web/dist of the installed package. */
     dir: z.string().min(1).optional(),
   }),
+  /** Faces (opt-in per agency) and text read in images. */
+  faces: z
+    .object({
+      /** Cosine similarity of two face embeddings from which they are suggested as one person. */
+      matchThreshold: z.coerce.number().min(0).max(1).default(0.55),
+      /** Faces below this quality (size x detector confidence) are stored but not suggested. */
+      minQuality: z.coerce.number().min(0).max(1).default(0.25),
+    })
+    .default({ matchThreshold: 0.55, minQuality: 0.25 }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

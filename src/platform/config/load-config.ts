@@ -86,6 +86,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     webApp: {
       dir: emptyToUndefined(env.HAVEN_WEB_DIR),
     },
+    faces: {
+      matchThreshold: emptyToUndefined(env.HAVEN_FACE_MATCH_THRESHOLD),
+      minQuality: emptyToUndefined(env.HAVEN_FACE_MIN_QUALITY),
+    },
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
