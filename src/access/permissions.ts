@@ -28,6 +28,9 @@ export const PERMISSIONS = [
   'taskforce.participate',
   'stats.read',
   'media.categorise',
+  'face.settings',
+  'face.search',
+  'face.review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -68,6 +71,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'series.create',
     'series.manage',
     'media.categorise',
+    'face.search',
+    'face.review',
   ],
   reviewer: [
     'case.read',
@@ -79,6 +84,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token.manage',
     ...WORKSPACE,
     'media.categorise',
+    'face.review',
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [
@@ -91,6 +97,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token.manage',
     'notification.read',
     'stats.read',
+    'face.settings',
   ],
   central_admin: [
     'case.read',

@@ -33,6 +33,9 @@ import { ProviderService } from '#haven/sharing/provider/provider.service.js';
 import { CategorisationService } from '#haven/sharing/categories/categorisation.service.js';
 import { faceScanJobHandler } from '#haven/faces/face.jobs.js';
 import { FaceService } from '#haven/faces/face.service.js';
+import { ocrScanJobHandler } from '#haven/ocr/ocr.jobs.js';
+import { OcrEngine } from '#haven/ocr/ocr-engine.js';
+import { OcrService } from '#haven/ocr/ocr.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -57,6 +60,8 @@ export interface Haven {
   readonly secretsKey: Buffer;
   /** Faces: opt-in per agency, detection, search, suggestions. */
   readonly faces: FaceService;
+  /** Text read in images (OCR) and the clues it gives. */
+  readonly texts: OcrService;
   close(): Promise<void>;
 }
 
@@ -175,9 +180,16 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       matchThreshold: config.faces.matchThreshold,
       minQuality: config.faces.minQuality,
     });
+    const texts = new OcrService({ db, originals, log });
+    cleanups.unshift(() => OcrEngine.closeShared());
     const jobs = new JobRunner({
       db,
-      handlers: [ingestJobHandler(ingests), videoJobHandler(videos), faceScanJobHandler(faces)],
+      handlers: [
+        ingestJobHandler(ingests),
+        videoJobHandler(videos),
+        faceScanJobHandler(faces),
+        ocrScanJobHandler(texts),
+      ],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
@@ -203,6 +215,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       categories,
       secretsKey,
       faces,
+      texts,
       async close() {
         if (closed) {
           return;

@@ -18,6 +18,8 @@ import { wellbeingRoutes } from '#haven/wellbeing/wellbeing.routes.js';
 import { statsRoutes } from '#haven/stats/stats.routes.js';
 import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
 import { categorisationRoutes } from '#haven/sharing/categories/categorisation.routes.js';
+import { faceRoutes } from '#haven/faces/face.routes.js';
+import { ocrRoutes } from '#haven/ocr/ocr.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -48,6 +50,8 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...statsRoutes({ db }),
       ...providerRoutes({ providers: haven.providers }),
       ...categorisationRoutes({ db, categories: haven.categories }),
+      ...faceRoutes({ db, faces: haven.faces }),
+      ...ocrRoutes({ db, texts: haven.texts }),
     ],
   };
 }

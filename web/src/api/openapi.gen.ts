@@ -1311,6 +1311,194 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/faces/settings': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Whether face processing is on for your agency's material (off unless turned on) */
+    readonly get: operations['getFaceSettings'];
+    /** Turn face processing on or off for your agency's material (audited; on starts a scan) */
+    readonly put: operations['setFaceSettings'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/scan': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Compute faces now for held images of opted-in agencies that have none yet (durable job) */
+    readonly post: operations['requestFaceScan'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/search': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Compare a photo (e.g. of a missing child) with held faces: ranked candidates; ones you may not see say only whom to ask */
+    readonly post: operations['searchFaces'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/faces': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Faces in a series' images, grouped into people within the series */
+    readonly get: operations['listSeriesFaces'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/face-suggestions': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Suggestions "same person as in series X", with scores and decisions (found afresh on each call) */
+    readonly get: operations['listFaceSuggestions'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/face-suggestions/{id}/decision': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Accept or reject a suggestion (recorded with who and when; audited) */
+    readonly post: operations['decideFaceSuggestion'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/{id}/crop': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A face cut out of its image: blurred greyscale by default; clear only on request (audited) */
+    readonly get: operations['getFaceCrop'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/media/{id}/text': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Text read in an image, with its writing system and language as clues to the country */
+    readonly get: operations['getMediaText'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/texts/search': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Find images by the text visible in them; ones you may not see say only whom to ask (audited) */
+    readonly get: operations['searchTexts'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/text-clues': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Writing systems and languages of the text in a series' images: clues to the country */
+    readonly get: operations['getSeriesTextClues'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/texts/scan': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Read the text of every held image not read yet (durable job) */
+    readonly post: operations['requestTextScan'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1370,6 +1558,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
     };
     readonly Error: {
@@ -1537,6 +1728,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1575,6 +1769,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1613,6 +1810,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       readonly expiresInDays: number;
     };
@@ -2795,6 +2995,185 @@ export interface components {
        */
       readonly baseline: boolean;
       readonly note?: string;
+    };
+    readonly FaceSettings: {
+      readonly enabled: boolean;
+      readonly updatedBy: string | null;
+      readonly updatedAt: string | null;
+    };
+    readonly FaceSettingsRequest: {
+      readonly enabled: boolean;
+    };
+    readonly ScanRequested: {
+      readonly requested: boolean;
+    };
+    readonly FaceSearchResponse: {
+      /** @description Cosine similarity from which a face counts as the same person */
+      readonly threshold: number;
+      readonly faces: readonly {
+        readonly box: components['schemas']['FaceBox'];
+        readonly score: number;
+        readonly quality: number;
+      }[];
+      readonly matches: readonly (
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly sha256: string;
+            readonly faceId: number;
+            readonly score: number;
+            readonly box: components['schemas']['FaceBox'];
+            readonly queryFace: number;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly score: number;
+            readonly queryFace: number;
+            /** @description Agencies holding the medium: ask them */
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          }
+      )[];
+    };
+    /** @description In pixels of the original image, from its top-left corner */
+    readonly FaceBox: {
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+    };
+    readonly SeriesFaces: {
+      readonly threshold: number;
+      /** @description How many different people the faces group into */
+      readonly people: number;
+      readonly faces: readonly {
+        readonly faceId: number;
+        /** Format: uuid */
+        readonly mediaId: string;
+        readonly box: components['schemas']['FaceBox'];
+        readonly score: number;
+        readonly quality: number;
+        /** @description Faces with the same number look like one person */
+        readonly person: number;
+      }[];
+    };
+    readonly FaceSuggestionList: {
+      readonly suggestions: readonly components['schemas']['FaceSuggestion'][];
+    };
+    readonly FaceSuggestion: {
+      readonly id: number;
+      readonly score: number;
+      /** @enum {string} */
+      readonly state: 'open' | 'accepted' | 'rejected';
+      readonly decidedBy: string | null;
+      readonly decidedAt: string | null;
+      /** Format: date-time */
+      readonly createdAt: string;
+      /** Format: uuid */
+      readonly seriesId: string;
+      readonly face: {
+        readonly faceId: number;
+        /** Format: uuid */
+        readonly mediaId: string;
+      };
+      readonly other:
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly seriesId: string;
+            readonly faceId: number;
+            /** Format: uuid */
+            readonly mediaId: string;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          };
+    };
+    readonly FaceSuggestionDecision: {
+      /** @enum {string} */
+      readonly decision: 'accept' | 'reject';
+    };
+    readonly MediaText: {
+      /** Format: uuid */
+      readonly mediaId: string;
+      /**
+       * @description pending: the image has not been read yet
+       * @enum {string}
+       */
+      readonly state: 'read' | 'pending';
+      readonly text: string;
+      /** @description Mean word confidence, 0-100 */
+      readonly confidence: number;
+      readonly words: number;
+      /** @description Dominant writing system: latin, cyrillic, arabic, han, ... or none */
+      readonly script: string;
+      readonly scripts: readonly {
+        readonly script: string;
+        readonly share: number;
+      }[];
+      /** @description ISO 639-2 guess from common words, or null */
+      readonly language: string | null;
+      readonly languages: readonly {
+        readonly language: string;
+        readonly score: number;
+      }[];
+      /** @description Where that language is mainly written: a clue to the country of production */
+      readonly countries: readonly string[];
+      readonly error: string | null;
+      readonly readAt: string | null;
+    };
+    readonly TextSearchResponse: {
+      readonly hits: readonly (
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly sha256: string;
+            readonly rank: number;
+            /** @description The passage, hits marked «like this» */
+            readonly snippet: string;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly rank: number;
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          }
+      )[];
+    };
+    readonly SeriesTextClues: {
+      readonly media: number;
+      readonly withText: number;
+      readonly scripts: readonly {
+        readonly script: string;
+        readonly media: number;
+      }[];
+      readonly languages: readonly {
+        readonly language: string;
+        readonly media: number;
+        readonly countries: readonly string[];
+      }[];
+    };
+    readonly TextScanRequested: {
+      readonly requested: boolean;
     };
   };
   responses: never;
@@ -8677,6 +9056,732 @@ export interface operations {
         };
         content: {
           readonly 'application/json': components['schemas']['CategoryView'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getFaceSettings: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The setting */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSettings'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setFaceSettings: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['FaceSettingsRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description The new setting */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSettings'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly requestFaceScan: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Requested */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ScanRequested'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly searchFaces: {
+    readonly parameters: {
+      readonly query?: {
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** @description One file part: the photo (JPEG, PNG, WebP...) */
+    readonly requestBody: {
+      readonly content: {
+        readonly 'multipart/form-data': {
+          readonly file?: readonly string[];
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Faces found in the photo and candidates */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSearchResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too large */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a readable image */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listSeriesFaces: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The faces */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SeriesFaces'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listFaceSuggestions: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The suggestions */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSuggestionList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly decideFaceSuggestion: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['FaceSuggestionDecision'];
+      };
+    };
+    readonly responses: {
+      /** @description The decided suggestion */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSuggestion'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getFaceCrop: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description blurred greyscale (default) or clear (needs media.preview.clear; audited) */
+        readonly variant?: 'blurred' | 'clear';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A WebP image */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'image/webp': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getMediaText: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The text */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['MediaText'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly searchTexts: {
+    readonly parameters: {
+      readonly query: {
+        /** @description Words to find (web search syntax: "phrase", -not, or) */
+        readonly q: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Hits, best first */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TextSearchResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getSeriesTextClues: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The clues */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SeriesTextClues'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly requestTextScan: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Requested */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TextScanRequested'];
         };
       };
       /** @description Invalid request */
