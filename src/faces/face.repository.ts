@@ -133,6 +133,14 @@ export const faceRepository = {
     return rows.length > 0;
   },
 
+  /**
+   * Serialises recording a medium's faces until the transaction ends: two scans (one per agency
+   * that opted in) may reach the same medium at once, and only one may record it.
+   */
+  async lockMedia(tx: Queryable, mediaId: string): Promise<void> {
+    await tx.query("SELECT pg_advisory_xact_lock(hashtextextended('faces:' || $1::text, 0))", [mediaId]);
+  },
+
   async hasRun(db: Queryable, mediaId: string): Promise<boolean> {
     const rows = await db.query(
       "SELECT 1 FROM face_runs WHERE media_id = $1 AND kind = 'media' AND error IS NULL LIMIT 1",

@@ -137,6 +137,7 @@ export class FaceService {
       log.warn('face detection failed', { media: mediaId, error });
     }
     await db.transaction(async (tx) => {
+      await faceRepository.lockMedia(tx, mediaId);
       if (await faceRepository.hasRun(tx, mediaId)) {
         return;
       }
