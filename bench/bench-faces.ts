@@ -235,7 +235,13 @@ function searchBenchmark(faces: readonly DetectedFace[], padding: number, thresh
   const records: FaceRecord[] = [];
   let id = 1;
   for (const face of faces) {
-    records.push({ ...face, id: id++, mediaId: `real-${id}`, sha256: new Uint8Array(32) });
+    records.push({
+      ...face,
+      id: id++,
+      mediaId: `real-${id}`,
+      sha256: new Uint8Array(32),
+      framePosition: null,
+    });
   }
   for (let i = 0; i < padding; i++) {
     records.push({
@@ -246,6 +252,7 @@ function searchBenchmark(faces: readonly DetectedFace[], padding: number, thresh
       id: id++,
       mediaId: `pad-${i}`,
       sha256: new Uint8Array(32),
+      framePosition: null,
     });
   }
   index.add(records);

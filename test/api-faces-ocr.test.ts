@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type ApiClient, errorCode, expectStatus, seedUser, signedInClient } from './support/api-client.js';
@@ -6,6 +8,7 @@ import { apiServerForFile } from './support/api-server.js';
 import { pictureJpeg } from './support/images.js';
 import { sharedPath } from './support/shared-data.js';
 import { textPicture } from './support/text-images.js';
+import { ffmpeg } from './support/videos.js';
 import { agencyWithMember, createSeries, member, uploadCase } from './support/workspace.js';
 
 const server = apiServerForFile();
@@ -337,5 +340,72 @@ describe('text in images over the API', () => {
     expect(clues).toMatchObject({ media: 3, withText: 2 });
     expect((clues.languages as { language: string }[]).map((l) => l.language).sort()).toEqual(['deu', 'eng']);
     expect(clues.scripts).toEqual([{ script: 'latin', media: 2 }]);
+  }, 400_000);
+});
+
+describe('video keyframes', () => {
+  it('faces and text of a video are read from the scene pictures its analysis kept', async () => {
+    const { haven, url } = server();
+    const own = await agencyWithMember(haven, url, 'AT');
+    const admin = await member(haven, url, own.agency, 'agency_admin');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'haven-face-video-'));
+    try {
+      // Two scenes of 3 s: a man's portrait, then a street sign.
+      const portrait = path.join(dir, 'portrait.png');
+      const sign = path.join(dir, 'sign.png');
+      writeFileSync(
+        portrait,
+        await sharp(face('paul_rudd_1.jpg'))
+          .resize(640, 480, { fit: 'contain', background: '#808080' })
+          .png()
+          .toBuffer(),
+      );
+      // Large letters: the analysis keeps scene pictures of a few hundred pixels only.
+      writeFileSync(
+        sign,
+        await sharp(await textPicture(['APOTHEKE', 'Straße 5'], { width: 640, fontSize: 72 }))
+          .resize(640, 480, { fit: 'contain', background: '#ffffff' })
+          .png()
+          .toBuffer(),
+      );
+      const video = path.join(dir, 'film.mp4');
+      ffmpeg([
+        ...['-loop', '1', '-t', '3', '-i', portrait, '-loop', '1', '-t', '3', '-i', sign],
+        ...['-filter_complex', '[0:v][1:v]concat=n=2:v=1:a=0,fps=10,format=yuv420p[v]', '-map', '[v]'],
+        ...['-c:v', 'libx264', '-preset', 'veryfast', video],
+      ]);
+      const uploaded = await uploadCase(own.client, [{ name: 'film.mp4', bytes: readFileSync(video) }]);
+      const videoId = uploaded.media.get('film.mp4')!;
+      await until('the video analysis', async () => {
+        const body = expectStatus(await own.client.get(`/media/${videoId}`), 200).body;
+        return body.analysisState === 'done' ? true : undefined;
+      });
+      expectStatus(await admin.client.put('/faces/settings', { enabled: true }), 200);
+      expectStatus(await own.client.post('/texts/scan'), 202);
+      const series = await createSeries(own.client, [videoId]);
+      const faces = await until('the faces of the video', async () => {
+        const body = expectStatus(await own.client.get(`/series/${series.id}/faces`), 200).body;
+        return (body.faces as unknown[]).length > 0
+          ? (body.faces as { faceId: number; person: number }[])
+          : undefined;
+      });
+      // The portrait is on several kept pictures of its scene: one person.
+      expect(new Set(faces.map((f) => f.person))).toEqual(new Set([1]));
+      const found = await searchFaces(own.client, face('paul_rudd_2.jpg'));
+      expect((found.body.matches as Match[]).map((m) => m.mediaId)).toContain(videoId);
+      expect(await picture(own.client, `/faces/${faces[0]!.faceId}/crop`)).toEqual({
+        status: 200,
+        grey: true,
+      });
+
+      const text = await until('the text of the video', async () => {
+        const body = expectStatus(await own.client.get(`/media/${videoId}/text`), 200).body;
+        return body.state === 'read' ? body : undefined;
+      });
+      expect(text.text).toMatch(/APOTHEKE/);
+      expect(text).toMatchObject({ script: 'latin' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 400_000);
 });

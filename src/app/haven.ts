@@ -36,6 +36,7 @@ import { FaceService } from '#haven/faces/face.service.js';
 import { ocrScanJobHandler } from '#haven/ocr/ocr.jobs.js';
 import { OcrEngine } from '#haven/ocr/ocr-engine.js';
 import { OcrService } from '#haven/ocr/ocr.service.js';
+import { mediaPictures } from '#haven/app/media-pictures.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -173,14 +174,16 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       triage,
       videos: (video, queryable) => videos.lookup(video, queryable),
     });
+    const pictures = mediaPictures({ originals, previews, videos });
     const faces = new FaceService({
       db,
       originals,
+      ...pictures,
       log,
       matchThreshold: config.faces.matchThreshold,
       minQuality: config.faces.minQuality,
     });
-    const texts = new OcrService({ db, originals, log });
+    const texts = new OcrService({ db, pictures: pictures.pictures, log });
     cleanups.unshift(() => OcrEngine.closeShared());
     const jobs = new JobRunner({
       db,

@@ -32,6 +32,7 @@ describe('face embeddings', () => {
       id,
       mediaId: `m${id}`,
       sha256: new Uint8Array([id]),
+      framePosition: null,
       box: { x: 0, y: 0, width: 1, height: 1 },
       score: 1,
       quality: 1,

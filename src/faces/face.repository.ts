@@ -1,5 +1,5 @@
 import type {
-  DetectedFace,
+  PlacedFace,
   FaceRecord,
   FaceSettings,
   SuggestionRecord,
@@ -13,6 +13,7 @@ interface FaceRow extends Record<string, unknown> {
   id: number;
   media_id: string;
   sha256: Uint8Array;
+  frame_position: number | null;
   box_x: number;
   box_y: number;
   box_w: number;
@@ -26,13 +27,14 @@ const toFace = (row: FaceRow): FaceRecord => ({
   id: row.id,
   mediaId: row.media_id,
   sha256: row.sha256,
+  framePosition: row.frame_position,
   box: { x: row.box_x, y: row.box_y, width: row.box_w, height: row.box_h },
   score: row.score,
   quality: row.quality,
   embedding: embeddingFromBytes(row.embedding),
 });
 
-const FACE_COLUMNS = `f.id::integer AS id, f.media_id, m.sha256, f.box_x, f.box_y, f.box_w, f.box_h,
+const FACE_COLUMNS = `f.id::integer AS id, f.media_id, m.sha256, f.frame_position, f.box_x, f.box_y, f.box_w, f.box_h,
   f.score, f.quality, f.embedding`;
 
 interface SuggestionRow extends Record<string, unknown> {
@@ -111,7 +113,7 @@ export const faceRepository = {
   async pendingMedia(db: Queryable, agencyId: string | null, limit: number): Promise<string[]> {
     const rows = await db.query<{ id: string }>(
       `SELECT m.id FROM media m
-       WHERE m.kind = 'image' AND m.analysis_state = 'done'
+       WHERE m.kind IN ('image', 'video') AND m.analysis_state = 'done'
          AND EXISTS (SELECT 1 FROM media_files mf JOIN cases c ON c.id = mf.case_id
                      JOIN face_settings fs ON fs.agency_id = c.agency_id AND fs.enabled
                      WHERE mf.media_id = m.id AND ($1::uuid IS NULL OR c.agency_id = $1::uuid))
@@ -160,16 +162,18 @@ export const faceRepository = {
   async insertFaces(
     tx: Queryable,
     mediaId: string,
-    faces: readonly DetectedFace[],
+    faces: readonly PlacedFace[],
     model: string,
   ): Promise<void> {
     for (const [ordinal, face] of faces.entries()) {
       await tx.query(
-        `INSERT INTO faces (media_id, ordinal, box_x, box_y, box_w, box_h, score, quality, embedding, model)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (media_id, ordinal) DO NOTHING`,
+        `INSERT INTO faces (media_id, ordinal, frame_position, box_x, box_y, box_w, box_h, score, quality,
+                            embedding, model)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (media_id, ordinal) DO NOTHING`,
         [
           mediaId,
           ordinal,
+          face.framePosition,
           face.box.x,
           face.box.y,
           face.box.width,

@@ -11,6 +11,7 @@ import type {
   FaceHit,
   FaceRecord,
   FaceSettings,
+  PlacedFace,
   SuggestionRecord,
 } from '#haven/faces/face.types.js';
 import { enqueueFaceScan } from '#haven/faces/face-queue.js';
@@ -23,10 +24,14 @@ import type { Logger } from '#haven/platform/log/logger.js';
 import { seriesService } from '#haven/series/series.service.js';
 import type { AuditContext } from '#haven/series/series.types.js';
 import { renderFaceCrop } from '#haven/faces/face-crop.js';
+import type { FramePicture, MediaPictures } from '#haven/faces/media-pictures.js';
 
 export interface FaceServiceOptions {
   readonly db: Database;
   readonly originals: BlobStore;
+  /** An image's original or a video's keyframes. */
+  readonly pictures: MediaPictures;
+  readonly framePicture: FramePicture;
   readonly log: Logger;
   readonly matchThreshold: number;
   readonly minQuality: number;
@@ -118,20 +123,24 @@ export class FaceService {
    * Returns false when the image could not be read (the failed run is logged).
    */
   async analyseMedia(mediaId: string, actorName: string): Promise<boolean> {
-    const { db, originals, log } = this.#options;
+    const { db, log } = this.#options;
     if ((await faceRepository.hasRun(db, mediaId)) || !(await faceRepository.optedInHolder(db, mediaId))) {
       return true;
     }
     const [facts] = await mediaService.facts(db, [mediaId]);
-    if (!facts || facts.kind !== 'image') {
+    if (!facts || (facts.kind !== 'image' && facts.kind !== 'video')) {
       return true;
     }
     const started = Date.now();
-    let faces: DetectedFace[] = [];
+    const faces: PlacedFace[] = [];
     let error: string | null = null;
     try {
       const engine = await FaceEngine.shared();
-      faces = await engine.detect(await originals.readAll(facts.sha256));
+      for (const picture of await this.#options.pictures(facts)) {
+        for (const face of await engine.detect(picture.bytes)) {
+          faces.push({ ...face, framePosition: picture.framePosition });
+        }
+      }
     } catch (caught) {
       error = describeError(caught);
       log.warn('face detection failed', { media: mediaId, error });
@@ -366,8 +375,14 @@ export class FaceService {
     if (!face || !(await accessService.visibleMedia(db, actor, [face.mediaId])).has(face.mediaId)) {
       throw havenError('NOT_FOUND');
     }
-    const original = await this.#options.originals.readAll(face.sha256);
-    return { face, webp: await renderFaceCrop(original, face.box, clear) };
+    const picture =
+      face.framePosition === null
+        ? await this.#options.originals.readAll(face.sha256)
+        : await this.#options.framePicture(face.mediaId, face.framePosition);
+    if (!picture) {
+      throw havenError('NOT_FOUND');
+    }
+    return { face, webp: await renderFaceCrop(picture, face.box, clear) };
   }
 
   runs = (db: Queryable, limit: number): ReturnType<typeof faceRepository.runs> =>

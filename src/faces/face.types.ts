@@ -22,6 +22,13 @@ export interface FaceRecord extends DetectedFace {
   readonly id: number;
   readonly mediaId: string;
   readonly sha256: Uint8Array;
+  /** The video keyframe the face is on (box in that picture's pixels); null for an image. */
+  readonly framePosition: number | null;
+}
+
+/** A detected face and the picture of the medium it was found on. */
+export interface PlacedFace extends DetectedFace {
+  readonly framePosition: number | null;
 }
 
 export type SuggestionState = 'open' | 'accepted' | 'rejected';

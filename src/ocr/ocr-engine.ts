@@ -21,6 +21,7 @@ const MIN_WORD_CONFIDENCE = 60;
 
 /** Text is read on a copy no larger than this: enough for signs and labels, bounded CPU. */
 const OCR_MAX_SIDE = 2000;
+const OCR_MIN_SIDE = 1000;
 
 export interface RecognisedText {
   readonly text: string;
@@ -97,12 +98,13 @@ export class OcrEngine {
   async recognise(bytes: Uint8Array): Promise<RecognisedText> {
     let png: Buffer;
     try {
-      png = await sharp(bytes, { failOn: 'error' })
-        .rotate()
-        .resize(OCR_MAX_SIDE, OCR_MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-        .greyscale()
-        .png()
-        .toBuffer();
+      const image = sharp(bytes, { failOn: 'error' }).rotate();
+      const meta = await image.metadata();
+      const longer = Math.max(meta.autoOrient.width, meta.autoOrient.height);
+      // Small pictures (video keyframes are kept at a few hundred pixels) are enlarged: the
+      // recogniser needs letters of some 20 px or more.
+      const side = longer < OCR_MIN_SIDE ? OCR_MIN_SIDE : Math.min(longer, OCR_MAX_SIDE);
+      png = await image.resize(side, side, { fit: 'inside' }).greyscale().png().toBuffer();
     } catch (error) {
       throw havenError('IMAGE_UNDECODABLE', { reason: (error as Error).message });
     }

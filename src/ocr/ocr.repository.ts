@@ -33,7 +33,7 @@ export const ocrRepository = {
   async pendingMedia(db: Queryable, limit: number): Promise<string[]> {
     const rows = await db.query<{ id: string }>(
       `SELECT m.id FROM media m
-       WHERE m.kind = 'image' AND m.analysis_state = 'done'
+       WHERE m.kind IN ('image', 'video') AND m.analysis_state = 'done'
          AND NOT EXISTS (SELECT 1 FROM media_texts t WHERE t.media_id = m.id)
        ORDER BY m.created_at, m.id LIMIT $1`,
       [limit],

@@ -8,7 +8,7 @@ import { ocrRepository } from '#haven/ocr/ocr.repository.js';
 import type { MediaText, TextHit } from '#haven/ocr/ocr.types.js';
 import { LANGUAGES, textClues, type TextClues } from '#haven/ocr/script-detect.js';
 import type { Database, Queryable } from '#haven/platform/db/database.js';
-import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
+import type { MediaPictures } from '#haven/faces/media-pictures.js';
 import { describeError, havenError } from '#haven/platform/errors/haven-error.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { seriesService } from '#haven/series/series.service.js';
@@ -16,7 +16,8 @@ import type { AuditContext } from '#haven/series/series.types.js';
 
 export interface OcrServiceOptions {
   readonly db: Database;
-  readonly originals: BlobStore;
+  /** An image's original or a video's keyframes. */
+  readonly pictures: MediaPictures;
   readonly log: Logger;
 }
 
@@ -61,28 +62,39 @@ export class OcrService {
     }
   }
 
-  /** Reads one held image once; an unreadable one is recorded with its error (and not retried). */
+  /** Reads one held image (or video keyframes) once; an unreadable one is recorded with its error (not retried). */
   async readMedia(mediaId: string): Promise<MediaText | undefined> {
-    const { db, originals, log } = this.#options;
+    const { db, log } = this.#options;
     const known = await ocrRepository.get(db, mediaId);
     if (known) {
       return known;
     }
     const [facts] = await mediaService.facts(db, [mediaId]);
-    if (!facts || facts.kind !== 'image') {
+    if (!facts || (facts.kind !== 'image' && facts.kind !== 'video')) {
       return undefined;
     }
-    let text = '';
-    let confidence = 0;
+    // A video's keyframes often show the same sign: each line is kept once, in order of appearance.
+    const lines: string[] = [];
+    let confidenceSum = 0;
     let words = 0;
     let error: string | null = null;
     try {
       const engine = await OcrEngine.shared();
-      ({ text, confidence, words } = await engine.recognise(await originals.readAll(facts.sha256)));
+      for (const picture of await this.#options.pictures(facts)) {
+        const read = await engine.recognise(picture.bytes);
+        for (const line of read.text.split('\n').filter((l) => l.length > 0 && !lines.includes(l))) {
+          lines.push(line);
+        }
+        confidenceSum += read.confidence * read.words;
+        words += read.words;
+      }
     } catch (caught) {
       error = describeError(caught);
       log.warn('text reading failed', { media: mediaId, error });
     }
+    const text = lines.join('\n');
+    const confidence = words === 0 ? 0 : confidenceSum / words;
+    words = text.split(/\s+/).filter((word) => word.length > 0).length;
     const clues = textClues(text);
     await ocrRepository.insert(db, {
       mediaId,

@@ -34,6 +34,8 @@ CREATE TABLE faces (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   media_id uuid NOT NULL REFERENCES media(id),
   ordinal integer NOT NULL,
+  -- a video's stored scene picture the face is on (box in that picture's pixels); NULL for images
+  frame_position integer,
   box_x integer NOT NULL,
   box_y integer NOT NULL,
   box_w integer NOT NULL CHECK (box_w > 0),
