@@ -9,9 +9,10 @@
 #   libchromaprint-tools    fpcalc: Chromaprint audio fingerprints of videos' sound tracks
 #   chromium                Debian's Chromium: the web app's end-to-end tests drive it with playwright-core
 #                           (no browser download)
+#   fonts-dejavu-core       DejaVu fonts (Latin, Cyrillic, Arabic): the OCR tests draw their text images with them
 set -euo pipefail
 
-packages=(libimage-exiftool-perl libheif-examples postgresql ffmpeg libchromaprint-tools chromium)
+packages=(libimage-exiftool-perl libheif-examples postgresql ffmpeg libchromaprint-tools chromium fonts-dejavu-core)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -19,6 +19,7 @@ import { hashSetImportService } from '#haven/sharing/hash-set-import.service.js'
 import type { RouteSpec } from '#haven/http/route.js';
 import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
 import { apiParts } from '#haven/server/api-parts.js';
+import { systemActor } from '#haven/access/actor.js';
 import {
   ApiClient,
   bearer,
@@ -165,6 +166,8 @@ interface World {
   readonly otherTokens: Readonly<Record<'shared' | 'foreign', string>>;
   readonly callers: ReadonlyMap<string, Caller>;
   readonly routes: ReadonlyMap<string, RouteSpec>;
+  /** A face on each scope's picture and a suggestion in each scope's series (see seedFaces). */
+  readonly faces: Readonly<Record<Scope, { faceId: string; suggestionId: string }>>;
 }
 
 let world: World;
@@ -1023,6 +1026,84 @@ const PROBES: readonly Probe[] = [
       expect(body.ok).toBe(true);
     },
   },
+
+  // Faces (opt-in per agency: ours is on) and text read in images.
+  {
+    route: 'GET /faces/settings',
+    rule: 'open',
+    call: (caller) => caller.client.get('/faces/settings'),
+    verify: (body) => {
+      expect(body.enabled).toBe(true);
+    },
+  },
+  {
+    route: 'PUT /faces/settings',
+    rule: 'open',
+    call: (caller) => caller.client.put('/faces/settings', { enabled: true }),
+    verify: (body) => {
+      expect(body.enabled).toBe(true);
+    },
+  },
+  {
+    route: 'POST /faces/scan',
+    rule: 'open',
+    call: (caller) => caller.client.post('/faces/scan'),
+  },
+  {
+    route: 'POST /faces/search',
+    rule: 'open',
+    call: async (caller) => postPicture(caller, '/faces/search', await pictureJpeg(9201, 160, 120)),
+    verify: (body) => {
+      expect(body).toMatchObject({ faces: [], matches: [] });
+    },
+  },
+  {
+    route: 'POST /face-suggestions/:id/decision',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.faces[scope].suggestionId),
+    call: (caller, id) => caller.client.post(`/face-suggestions/${id}/decision`, { decision: 'reject' }),
+    verify: (body) => {
+      expect(body.state).toBe('rejected');
+    },
+  },
+  {
+    route: 'GET /faces/:id/crop',
+    variant: 'blurred',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.faces[scope].faceId),
+    call: (caller, id) => getBytes(caller, `/faces/${id}/crop`),
+    verify: async (_body, _caller, _scope, sent) => {
+      expect(sent.headers?.get('content-type')).toBe('image/webp');
+      expect(await isGrey(sent.bytes)).toBe(true);
+    },
+  },
+  {
+    route: 'GET /faces/:id/crop',
+    variant: 'clear',
+    rule: 'read',
+    extra: ['media.preview.clear'],
+    target: (scope) => Promise.resolve(world.faces[scope].faceId),
+    call: (caller, id) => getBytes(caller, `/faces/${id}/crop?variant=clear`),
+    verify: async (_body, _caller, _scope, sent) => {
+      expect(await isGrey(sent.bytes)).toBe(false);
+    },
+  },
+  {
+    route: 'GET /media/:id/text',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/text`),
+  },
+  {
+    route: 'GET /texts/search',
+    rule: 'open',
+    call: (caller) => caller.client.get('/texts/search?q=matrix'),
+  },
+  {
+    route: 'POST /texts/scan',
+    rule: 'open',
+    call: (caller) => caller.client.post('/texts/scan'),
+  },
 ];
 
 const CELLS_PER_CALLER = PROBES.reduce((sum, probe) => sum + (probe.target ? SCOPES.length : 1), 0);
@@ -1199,6 +1280,77 @@ async function seedVideo(owner: ApiClient, material: Material, bytes: Buffer): P
   };
 }
 
+/** POSTs a picture as one multipart file part, with the caller's cookies (and CSRF token) or token. */
+async function postPicture(caller: Caller, route: string, bytes: Uint8Array): Promise<Reply> {
+  const form = new FormData();
+  form.append('file', new Blob([bytes]), 'photo.jpg');
+  const headers: Record<string, string> = {};
+  if (caller.token !== null) {
+    headers.authorization = `Bearer ${caller.token}`;
+  } else if (caller.client.cookies.size > 0) {
+    headers.cookie = [...caller.client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    if (caller.client.csrfToken) {
+      headers['x-csrf-token'] = caller.client.csrfToken;
+    }
+  }
+  const response = await fetch(`${world.url}/api/v1${route}`, { method: 'POST', headers, body: form });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? JSON.parse(text) : undefined,
+    text,
+    headers: response.headers,
+  };
+}
+
+/**
+ * A face on each scope's picture and a series per scope (the shared one shared with us), with a
+ * suggestion in each series pointing at the next one. The face rows are written directly: this
+ * matrix checks who may reach them, not how faces are found (test/api-faces-ocr.test.ts does).
+ */
+async function seedFaces(
+  haven: ReturnType<typeof server>['haven'],
+  owners: Readonly<Record<Scope, ApiClient>>,
+  material: Readonly<Record<Scope, Material>>,
+  ownAgency: string,
+): Promise<Record<Scope, { faceId: string; suggestionId: string }>> {
+  const series = {} as Record<Scope, string>;
+  const faces = {} as Record<Scope, string>;
+  for (const scope of SCOPES) {
+    const created = expectStatus(
+      await owners[scope].post('/series', { title: `Faces ${scope}`, mediaIds: [material[scope].mediaId] }),
+      201,
+    );
+    series[scope] = created.body.id as string;
+    if (scope === 'shared') {
+      expectStatus(
+        await owners[scope].put(`/series/${series[scope]}/sharing`, {
+          sharing: 'selected',
+          agencies: [ownAgency],
+        }),
+        200,
+      );
+    }
+    const [row] = await haven.db.query<{ id: number }>(
+      `INSERT INTO faces (media_id, ordinal, box_x, box_y, box_w, box_h, score, quality, embedding, model)
+       VALUES ($1, 0, 40, 30, 120, 120, 0.99, 0.9, $2, 'matrix') RETURNING id::integer AS id`,
+      [material[scope].mediaId, Buffer.alloc(16)],
+    );
+    faces[scope] = String(row!.id);
+  }
+  const result = {} as Record<Scope, { faceId: string; suggestionId: string }>;
+  for (const [index, scope] of SCOPES.entries()) {
+    const other = SCOPES[(index + 1) % SCOPES.length]!;
+    const [row] = await haven.db.query<{ id: number }>(
+      `INSERT INTO face_suggestions (face_id, other_face_id, series_id, other_series_id, score)
+       VALUES ($1, $2, $3, $4, 0.8) RETURNING id::integer AS id`,
+      [faces[scope], faces[other], series[scope], series[other]],
+    );
+    result[scope] = { faceId: faces[scope], suggestionId: String(row!.id) };
+  }
+  return result;
+}
+
 const checked = new Map<string, number>();
 let videoDir: string;
 afterAll(() => {
@@ -1253,6 +1405,10 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
       SCOPES.map((scope) => seedVideo(owners[scope], material[scope], testVideo(videoDir, scope, sound))),
     );
 
+    // Faces are on for our agency (an administrator turned them on), so its members may search.
+    await haven.db.transaction((tx) => haven.faces.setEnabled(tx, systemActor('matrix'), a.id, true, {}));
+    const faces = await seedFaces(haven, owners, material, a.id);
+
     // Another investigator of our agency logs exposure and changes settings: no caller may see it.
     expectStatus(await owners.own.patch('/wellbeing/settings', { breakReminderMinutes: 120 }), 200);
     expectStatus(await owners.own.post('/wellbeing/exposure', { seconds: OWNER_SECONDS, items: 40 }), 204);
@@ -1297,6 +1453,7 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
       otherTokens: { shared: await newTokenId(owners.own), foreign: await newTokenId(owners.foreign) },
       callers,
       routes: new Map(apiParts(haven).routes.map((route) => [`${route.method} ${route.path}`, route])),
+      faces,
     };
   }, 300_000);
 

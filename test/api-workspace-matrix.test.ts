@@ -316,6 +316,24 @@ const PROBES: readonly Probe[] = [
     call: (caller, id) => caller.client.post(`/victims/${id}/identification`, {}),
   },
   {
+    route: 'GET /series/:id/faces',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}/faces`),
+  },
+  {
+    route: 'GET /series/:id/face-suggestions',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}/face-suggestions`),
+  },
+  {
+    route: 'GET /series/:id/text-clues',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.scopes[scope].series),
+    call: (caller, id) => caller.client.get(`/series/${id}/text-clues`),
+  },
+  {
     route: 'GET /series/:id/clues',
     rule: 'read',
     target: (scope) => Promise.resolve(world.scopes[scope].series),

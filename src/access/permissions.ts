@@ -34,6 +34,9 @@ export const PERMISSIONS = [
   'tip.moderate',
   'hashset.read',
   'hashset.manage',
+  'face.settings',
+  'face.search',
+  'face.review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -78,6 +81,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'appeal.propose',
     'hashset.read',
     'hashset.manage',
+    'face.search',
+    'face.review',
   ],
   reviewer: [
     'case.read',
@@ -93,6 +98,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'appeal.read',
     'appeal.review',
     'hashset.read',
+    'face.review',
   ],
   // Administrators manage people and sharing; they do not look at material.
   agency_admin: [
@@ -105,6 +111,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'token.manage',
     'notification.read',
     'stats.read',
+    'face.settings',
   ],
   central_admin: [
     'case.read',

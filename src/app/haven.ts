@@ -34,6 +34,12 @@ import { CategorisationService } from '#haven/sharing/categories/categorisation.
 import { AppealService } from '#haven/appeals/appeal.service.js';
 import { PortalFolder } from '#haven/portal/exchange/portal-folder.js';
 import { TipService } from '#haven/tips/tip.service.js';
+import { faceScanJobHandler } from '#haven/faces/face.jobs.js';
+import { FaceService } from '#haven/faces/face.service.js';
+import { ocrScanJobHandler } from '#haven/ocr/ocr.jobs.js';
+import { OcrEngine } from '#haven/ocr/ocr-engine.js';
+import { OcrService } from '#haven/ocr/ocr.service.js';
+import { mediaPictures } from '#haven/app/media-pictures.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -62,6 +68,10 @@ export interface Haven {
   readonly appeals: AppealService;
   /** Tips from the public and their triage. */
   readonly tips: TipService;
+  /** Faces: opt-in per agency, detection, search, suggestions. */
+  readonly faces: FaceService;
+  /** Text read in images (OCR) and the clues it gives. */
+  readonly texts: OcrService;
   close(): Promise<void>;
 }
 
@@ -173,9 +183,25 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       triage,
       videos: (video, queryable) => videos.lookup(video, queryable),
     });
+    const pictures = mediaPictures({ originals, previews, videos });
+    const faces = new FaceService({
+      db,
+      originals,
+      ...pictures,
+      log,
+      matchThreshold: config.faces.matchThreshold,
+      minQuality: config.faces.minQuality,
+    });
+    const texts = new OcrService({ db, pictures: pictures.pictures, log });
+    cleanups.unshift(() => OcrEngine.closeShared());
     const jobs = new JobRunner({
       db,
-      handlers: [ingestJobHandler(ingests), videoJobHandler(videos)],
+      handlers: [
+        ingestJobHandler(ingests),
+        videoJobHandler(videos),
+        faceScanJobHandler(faces),
+        ocrScanJobHandler(texts),
+      ],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
@@ -212,6 +238,8 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       portal,
       appeals,
       tips,
+      faces,
+      texts,
       async close() {
         if (closed) {
           return;

@@ -14,6 +14,7 @@ import { registerVerify } from '#haven/cli/commands/verify.command.js';
 import { registerHashSet } from '#haven/cli/commands/hashset.command.js';
 import { registerProvider } from '#haven/cli/commands/provider.command.js';
 import { registerCategorise } from '#haven/cli/commands/categorise.command.js';
+import { registerFaces } from '#haven/cli/commands/faces.command.js';
 import { describeError, isHavenError } from '#haven/platform/errors/haven-error.js';
 
 const program = new Command('haven')
@@ -36,6 +37,7 @@ registerAudit(program);
 registerHashSet(program);
 registerProvider(program);
 registerCategorise(program);
+registerFaces(program);
 
 if (process.argv[2] !== 'serve' && !process.argv.includes('--serve')) {
   // The server shuts down gracefully on its own; other commands stop at once and resume next time.

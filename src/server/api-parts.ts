@@ -24,6 +24,8 @@ import { heldVicsRoutes } from '#haven/sharing/held-export/held-vics.routes.js';
 import { hashSetRoutes } from '#haven/sharing/hash-set-http/hash-set.routes.js';
 import { feedbackReviewRoutes } from '#haven/sharing/feedback-review/feedback-review.routes.js';
 import { FeedbackReviewService } from '#haven/sharing/feedback-review/feedback-review.service.js';
+import { faceRoutes } from '#haven/faces/face.routes.js';
+import { ocrRoutes } from '#haven/ocr/ocr.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -63,6 +65,8 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
         uploadFileLimit: haven.config.server.uploadFileLimit,
       }),
       ...feedbackReviewRoutes({ feedback: new FeedbackReviewService({ db, hashSets: haven.hashSets }) }),
+      ...faceRoutes({ db, faces: haven.faces }),
+      ...ocrRoutes({ db, texts: haven.texts }),
     ],
   };
 }

@@ -115,6 +115,15 @@ export const ConfigSchema = z.object({
     /** Leading zero bits of the browser's proof of work (with JavaScript it replaces the wait). */
     powBits: z.coerce.number().int().min(4).max(24).default(14),
   }),
+  /** Faces (opt-in per agency) and text read in images. */
+  faces: z
+    .object({
+      /** Cosine similarity of two face embeddings from which they are suggested as one person. */
+      matchThreshold: z.coerce.number().min(0).max(1).default(0.55),
+      /** Faces below this quality (size x detector confidence) are stored but not suggested. */
+      minQuality: z.coerce.number().min(0).max(1).default(0.25),
+    })
+    .default({ matchThreshold: 0.55, minQuality: 0.25 }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

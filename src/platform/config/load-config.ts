@@ -98,6 +98,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       minFormSeconds: emptyToUndefined(env.HAVEN_PORTAL_MIN_FORM_SECONDS),
       powBits: emptyToUndefined(env.HAVEN_PORTAL_POW_BITS),
     },
+    faces: {
+      matchThreshold: emptyToUndefined(env.HAVEN_FACE_MATCH_THRESHOLD),
+      minQuality: emptyToUndefined(env.HAVEN_FACE_MIN_QUALITY),
+    },
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -75,6 +75,10 @@ export const ERROR_CATALOGUE = {
     message: '{tool} is not installed (Debian: ffmpeg, libchromaprint-tools)',
   },
   VIDEO_UNREADABLE: { status: 422, message: 'Cannot read video: {reason}' },
+  FACES_DISABLED: {
+    status: 403,
+    message: 'Face processing is off for your agency; an agency administrator can turn it on',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1070,23 +1070,6 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/api/v1/sprints/{id}/packages/{country}/zip': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Download the dissemination package for a country as a zip: the JSON, series and clue summaries (CSV), the hash list as CSV and VICS, and original media only for series shared with the whole network (coordinator; audited) */
-    readonly get: operations['getDisseminationArchive'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
   readonly '/api/v1/sprints/{id}/packages/{country}/disseminate': {
     readonly parameters: {
       readonly query?: never;
@@ -1328,16 +1311,17 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/api/v1/cases/{id}/vics': {
+  readonly '/api/v1/faces/settings': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path?: never;
       readonly cookie?: never;
     };
-    /** Export a case as VICS 2.0 (the media you may see; audited) */
-    readonly get: operations['exportCaseVics'];
-    readonly put?: never;
+    /** Whether face processing is on for your agency's material (off unless turned on) */
+    readonly get: operations['getFaceSettings'];
+    /** Turn face processing on or off for your agency's material (audited; on starts a scan) */
+    readonly put: operations['setFaceSettings'];
     readonly post?: never;
     readonly delete?: never;
     readonly options?: never;
@@ -1345,41 +1329,7 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/api/v1/series/{id}/vics': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Export a series as VICS 2.0 (its media you may see, with their series numbers; audited) */
-    readonly get: operations['exportSeriesVics'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/api/v1/hashsets': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Hash sets (banks): source, licence, trust, category scheme, entries */
-    readonly get: operations['listHashSets'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/api/v1/hashsets/{name}/import': {
+  readonly '/api/v1/faces/scan': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -1388,49 +1338,15 @@ export interface paths {
     };
     readonly get?: never;
     readonly put?: never;
-    /** Import one uploaded VICS file or hash list into a hash set (streamed; all or nothing unless bestEffort; audited) */
-    readonly post: operations['importHashSet'];
+    /** Compute faces now for held images of opted-in agencies that have none yet (durable job) */
+    readonly post: operations['requestFaceScan'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
     readonly patch?: never;
     readonly trace?: never;
   };
-  readonly '/api/v1/hashsets/{name}/export': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Export a hash set as VICS 2.0, CSV or a PDQ list (streamed; audited) */
-    readonly get: operations['exportHashSet'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/api/v1/hashsets/{name}/feedback': {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path?: never;
-      readonly cookie?: never;
-    };
-    /** Provider feedback (confirmed / false positive) about a hash set's entries, newest first */
-    readonly get: operations['listHashSetFeedback'];
-    readonly put?: never;
-    readonly post?: never;
-    readonly delete?: never;
-    readonly options?: never;
-    readonly head?: never;
-    readonly patch?: never;
-    readonly trace?: never;
-  };
-  readonly '/api/v1/hashsets/{name}/feedback/{id}': {
+  readonly '/api/v1/faces/search': {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -1439,8 +1355,144 @@ export interface paths {
     };
     readonly get?: never;
     readonly put?: never;
-    /** Act on a provider report: move a PDQ false positive to the negative bank, confirm or dismiss (audited) */
-    readonly post: operations['reviewHashSetFeedback'];
+    /** Compare a photo (e.g. of a missing child) with held faces: ranked candidates; ones you may not see say only whom to ask */
+    readonly post: operations['searchFaces'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/faces': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Faces in a series' images, grouped into people within the series */
+    readonly get: operations['listSeriesFaces'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/face-suggestions': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Suggestions "same person as in series X", with scores and decisions (found afresh on each call) */
+    readonly get: operations['listFaceSuggestions'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/face-suggestions/{id}/decision': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Accept or reject a suggestion (recorded with who and when; audited) */
+    readonly post: operations['decideFaceSuggestion'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/{id}/crop': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A face cut out of its image: blurred greyscale by default; clear only on request (audited) */
+    readonly get: operations['getFaceCrop'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/media/{id}/text': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Text read in an image, with its writing system and language as clues to the country */
+    readonly get: operations['getMediaText'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/texts/search': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Find images by the text visible in them; ones you may not see say only whom to ask (audited) */
+    readonly get: operations['searchTexts'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/text-clues': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Writing systems and languages of the text in a series' images: clues to the country */
+    readonly get: operations['getSeriesTextClues'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/texts/scan': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Read the text of every held image not read yet (durable job) */
+    readonly post: operations['requestTextScan'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1506,8 +1558,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
-        | 'hashset.read'
-        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
     };
     readonly Error: {
@@ -1675,8 +1728,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
-        | 'hashset.read'
-        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1715,8 +1769,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
-        | 'hashset.read'
-        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1755,8 +1810,9 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
-        | 'hashset.read'
-        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       readonly expiresInDays: number;
     };
@@ -2940,79 +2996,184 @@ export interface components {
       readonly baseline: boolean;
       readonly note?: string;
     };
-    readonly HashSetList: {
-      readonly hashSets: readonly components['schemas']['HashSet'][];
+    readonly FaceSettings: {
+      readonly enabled: boolean;
+      readonly updatedBy: string | null;
+      readonly updatedAt: string | null;
     };
-    readonly HashSet: {
-      readonly name: string;
-      /** @enum {string} */
-      readonly purpose: 'known' | 'known_good';
-      readonly source: string;
-      readonly licence: string | null;
-      /** @enum {string} */
-      readonly trust: 'verified' | 'trusted' | 'unverified';
-      /** @enum {string} */
-      readonly scheme: 'vics_us' | 'uk' | 'industry' | 'none';
-      readonly vicsVariant: string | null;
-      readonly providerShared: boolean;
-      readonly revision: number;
-      readonly entries: number;
-      readonly createdBy: string;
-      readonly createdAt: string;
-      readonly updatedAt: string;
+    readonly FaceSettingsRequest: {
+      readonly enabled: boolean;
     };
-    readonly HashSetImportReport: {
-      readonly hashSet: string;
-      readonly dryRun: boolean;
-      readonly format: string;
-      readonly version: string | null;
-      readonly variant: string | null;
-      readonly records: number;
-      readonly added: number;
-      readonly changed: number;
-      readonly unchanged: number;
-      readonly removed: number;
-      readonly skipped: number;
-      /** @description the first skipped records: record number, MediaID, field, reason */
-      readonly problems: readonly string[];
-      readonly miniaturesDropped: number;
-      readonly cases: number;
-      readonly seconds: number;
+    readonly ScanRequested: {
+      readonly requested: boolean;
     };
-    readonly ProviderFeedbackList: {
-      readonly items: readonly components['schemas']['ProviderFeedbackItem'][];
-      readonly next: number | null;
+    readonly FaceSearchResponse: {
+      /** @description Cosine similarity from which a face counts as the same person */
+      readonly threshold: number;
+      readonly faces: readonly {
+        readonly box: components['schemas']['FaceBox'];
+        readonly score: number;
+        readonly quality: number;
+      }[];
+      readonly matches: readonly (
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly sha256: string;
+            readonly faceId: number;
+            readonly score: number;
+            readonly box: components['schemas']['FaceBox'];
+            readonly queryFace: number;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly score: number;
+            readonly queryFace: number;
+            /** @description Agencies holding the medium: ask them */
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          }
+      )[];
     };
-    readonly ProviderFeedbackItem: {
+    /** @description In pixels of the original image, from its top-left corner */
+    readonly FaceBox: {
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+    };
+    readonly SeriesFaces: {
+      readonly threshold: number;
+      /** @description How many different people the faces group into */
+      readonly people: number;
+      readonly faces: readonly {
+        readonly faceId: number;
+        /** Format: uuid */
+        readonly mediaId: string;
+        readonly box: components['schemas']['FaceBox'];
+        readonly score: number;
+        readonly quality: number;
+        /** @description Faces with the same number look like one person */
+        readonly person: number;
+      }[];
+    };
+    readonly FaceSuggestionList: {
+      readonly suggestions: readonly components['schemas']['FaceSuggestion'][];
+    };
+    readonly FaceSuggestion: {
       readonly id: number;
-      readonly provider: string;
-      readonly type: string;
-      readonly value: string;
+      readonly score: number;
       /** @enum {string} */
-      readonly verdict: 'confirmed' | 'false_positive';
-      readonly note: string | null;
-      readonly receivedAt: string;
-      /** @description how the reported hash matches the set now */
-      readonly match: {
-        /** @enum {string} */
-        readonly match: 'exact' | 'near';
-        readonly distance: number;
-      } | null;
-      readonly review: {
-        /** @enum {string} */
-        readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
-        readonly note: string | null;
-        readonly by: string;
-        readonly at: string;
-      } | null;
+      readonly state: 'open' | 'accepted' | 'rejected';
+      readonly decidedBy: string | null;
+      readonly decidedAt: string | null;
+      /** Format: date-time */
+      readonly createdAt: string;
+      /** Format: uuid */
+      readonly seriesId: string;
+      readonly face: {
+        readonly faceId: number;
+        /** Format: uuid */
+        readonly mediaId: string;
+      };
+      readonly other:
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly seriesId: string;
+            readonly faceId: number;
+            /** Format: uuid */
+            readonly mediaId: string;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          };
     };
-    readonly FeedbackReviewRequest: {
+    readonly FaceSuggestionDecision: {
+      /** @enum {string} */
+      readonly decision: 'accept' | 'reject';
+    };
+    readonly MediaText: {
+      /** Format: uuid */
+      readonly mediaId: string;
       /**
-       * @description negative_bank: a PDQ false positive stops near-matching the set; confirmed; dismissed
+       * @description pending: the image has not been read yet
        * @enum {string}
        */
-      readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
-      readonly note?: string;
+      readonly state: 'read' | 'pending';
+      readonly text: string;
+      /** @description Mean word confidence, 0-100 */
+      readonly confidence: number;
+      readonly words: number;
+      /** @description Dominant writing system: latin, cyrillic, arabic, han, ... or none */
+      readonly script: string;
+      readonly scripts: readonly {
+        readonly script: string;
+        readonly share: number;
+      }[];
+      /** @description ISO 639-2 guess from common words, or null */
+      readonly language: string | null;
+      readonly languages: readonly {
+        readonly language: string;
+        readonly score: number;
+      }[];
+      /** @description Where that language is mainly written: a clue to the country of production */
+      readonly countries: readonly string[];
+      readonly error: string | null;
+      readonly readAt: string | null;
+    };
+    readonly TextSearchResponse: {
+      readonly hits: readonly (
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly sha256: string;
+            readonly rank: number;
+            /** @description The passage, hits marked «like this» */
+            readonly snippet: string;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly rank: number;
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          }
+      )[];
+    };
+    readonly SeriesTextClues: {
+      readonly media: number;
+      readonly withText: number;
+      readonly scripts: readonly {
+        readonly script: string;
+        readonly media: number;
+      }[];
+      readonly languages: readonly {
+        readonly language: string;
+        readonly media: number;
+        readonly countries: readonly string[];
+      }[];
+    };
+    readonly TextScanRequested: {
+      readonly requested: boolean;
     };
   };
   responses: never;
@@ -7923,66 +8084,6 @@ export interface operations {
       };
     };
   };
-  readonly getDisseminationArchive: {
-    readonly parameters: {
-      readonly query?: never;
-      readonly header?: never;
-      readonly path: {
-        readonly id: string;
-        /** @description ISO 3166-1 alpha-2 country code */
-        readonly country: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The package (zip attachment) */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/zip': string;
-        };
-      };
-      /** @description Invalid request */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not signed in */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not allowed */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not found (or not visible to you) */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
   readonly disseminatePackage: {
     readonly parameters: {
       readonly query?: never;
@@ -8995,129 +9096,7 @@ export interface operations {
       };
     };
   };
-  readonly exportCaseVics: {
-    readonly parameters: {
-      readonly query?: {
-        /** @description VICS 2.0 variant: US and Default/CUSTOM write VICS 0-5 categories, UK writes A/B/C/NP */
-        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
-      };
-      readonly header?: never;
-      readonly path: {
-        readonly id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description A VICS 2.0 #Cases document (streamed): hashes, categories, file names and paths, EXIF, series */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': string;
-        };
-      };
-      /** @description Invalid request */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not signed in */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not allowed */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not found (or not visible to you) */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly exportSeriesVics: {
-    readonly parameters: {
-      readonly query?: {
-        /** @description VICS 2.0 variant: US and Default/CUSTOM write VICS 0-5 categories, UK writes A/B/C/NP */
-        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
-      };
-      readonly header?: never;
-      readonly path: {
-        readonly id: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description A VICS 2.0 #Cases document (streamed): hashes, categories, file names and paths, EXIF, series */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': string;
-        };
-      };
-      /** @description Invalid request */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not signed in */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not allowed */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not found (or not visible to you) */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listHashSets: {
+  readonly getFaceSettings: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
@@ -9126,13 +9105,13 @@ export interface operations {
     };
     readonly requestBody?: never;
     readonly responses: {
-      /** @description The hash sets */
+      /** @description The setting */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['HashSetList'];
+          readonly 'application/json': components['schemas']['FaceSettings'];
         };
       };
       /** @description Invalid request */
@@ -9173,60 +9152,26 @@ export interface operations {
       };
     };
   };
-  readonly importHashSet: {
+  readonly setFaceSettings: {
     readonly parameters: {
-      readonly query?: {
-        /** @description default: the uploaded file name */
-        readonly source?: string;
-        readonly licence?: string;
-        readonly trust?: 'verified' | 'trusted' | 'unverified';
-        /** @description default: from the VICS variant */
-        readonly scheme?: 'vics_us' | 'uk' | 'industry' | 'none';
-        readonly purpose?: 'known' | 'known_good';
-        /** @description replace: the file is the whole set (entries it lacks are removed); add: merged */
-        readonly mode?: 'replace' | 'add';
-        /** @description check everything and report, store nothing */
-        readonly dryRun?: 'true' | 'false';
-        /** @description skip invalid records (listed in problems) instead of refusing the file */
-        readonly bestEffort?: 'true' | 'false';
-        /** @description every entry is INTERPOL Baseline material */
-        readonly baseline?: 'true' | 'false';
-        /** @description offer the set to provider organisations */
-        readonly providerShared?: 'true' | 'false';
-        /** @description bare hashes of a plain list */
-        readonly hashType?: 'md5' | 'sha1' | 'sha256' | 'pdq';
-      };
+      readonly query?: never;
       readonly header?: never;
-      readonly path: {
-        readonly name: string;
-      };
+      readonly path?: never;
       readonly cookie?: never;
     };
-    /** @description Exactly one file part: VICS JSON (1.x or 2.0), CSV, PDQ list, NSRL or plain list */
     readonly requestBody: {
       readonly content: {
-        readonly 'multipart/form-data': {
-          readonly file?: readonly string[];
-        };
+        readonly 'application/json': components['schemas']['FaceSettingsRequest'];
       };
     };
     readonly responses: {
-      /** @description Dry run: what the import would do */
+      /** @description The new setting */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['HashSetImportReport'];
-        };
-      };
-      /** @description Imported */
-      readonly 201: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['HashSetImportReport'];
+          readonly 'application/json': components['schemas']['FaceSettings'];
         };
       };
       /** @description Invalid request */
@@ -9265,7 +9210,137 @@ export interface operations {
           readonly 'application/json': components['schemas']['Error'];
         };
       };
-      /** @description The file cannot be imported (nothing was) */
+    };
+  };
+  readonly requestFaceScan: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Requested */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ScanRequested'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly searchFaces: {
+    readonly parameters: {
+      readonly query?: {
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** @description One file part: the photo (JPEG, PNG, WebP...) */
+    readonly requestBody: {
+      readonly content: {
+        readonly 'multipart/form-data': {
+          readonly file?: readonly string[];
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Faces found in the photo and candidates */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSearchResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too large */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a readable image */
       readonly 422: {
         headers: {
           readonly [name: string]: unknown;
@@ -9276,154 +9351,437 @@ export interface operations {
       };
     };
   };
-  readonly exportHashSet: {
-    readonly parameters: {
-      readonly query?: {
-        readonly format?: 'vics' | 'csv' | 'pdq';
-        /** @description VICS 2.0 variant (default: as imported) */
-        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
-      };
-      readonly header?: never;
-      readonly path: {
-        readonly name: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The hash set in the chosen format */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/octet-stream': string;
-        };
-      };
-      /** @description Invalid request */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not signed in */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not allowed */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not found (or not visible to you) */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly listHashSetFeedback: {
-    readonly parameters: {
-      readonly query?: {
-        readonly status?: 'open' | 'reviewed' | 'all';
-        readonly limit?: number;
-        /** @description the `next` of the previous page */
-        readonly before?: number;
-      };
-      readonly header?: never;
-      readonly path: {
-        readonly name: string;
-      };
-      readonly cookie?: never;
-    };
-    readonly requestBody?: never;
-    readonly responses: {
-      /** @description The reports */
-      readonly 200: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['ProviderFeedbackList'];
-        };
-      };
-      /** @description Invalid request */
-      readonly 400: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not signed in */
-      readonly 401: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not allowed */
-      readonly 403: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-      /** @description Not found (or not visible to you) */
-      readonly 404: {
-        headers: {
-          readonly [name: string]: unknown;
-        };
-        content: {
-          readonly 'application/json': components['schemas']['Error'];
-        };
-      };
-    };
-  };
-  readonly reviewHashSetFeedback: {
+  readonly listSeriesFaces: {
     readonly parameters: {
       readonly query?: never;
       readonly header?: never;
       readonly path: {
-        readonly name: string;
-        readonly id: number;
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The faces */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SeriesFaces'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listFaceSuggestions: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The suggestions */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSuggestionList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly decideFaceSuggestion: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
       };
       readonly cookie?: never;
     };
     readonly requestBody: {
       readonly content: {
-        readonly 'application/json': components['schemas']['FeedbackReviewRequest'];
+        readonly 'application/json': components['schemas']['FaceSuggestionDecision'];
       };
     };
     readonly responses: {
-      /** @description Reviewed */
+      /** @description The decided suggestion */
       readonly 200: {
         headers: {
           readonly [name: string]: unknown;
         };
         content: {
-          readonly 'application/json': components['schemas']['ProviderFeedbackItem'];
+          readonly 'application/json': components['schemas']['FaceSuggestion'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getFaceCrop: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description blurred greyscale (default) or clear (needs media.preview.clear; audited) */
+        readonly variant?: 'blurred' | 'clear';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A WebP image */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'image/webp': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getMediaText: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The text */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['MediaText'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly searchTexts: {
+    readonly parameters: {
+      readonly query: {
+        /** @description Words to find (web search syntax: "phrase", -not, or) */
+        readonly q: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Hits, best first */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TextSearchResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getSeriesTextClues: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The clues */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SeriesTextClues'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly requestTextScan: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Requested */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TextScanRequested'];
         };
       };
       /** @description Invalid request */

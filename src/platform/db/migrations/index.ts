@@ -6,6 +6,7 @@ import { migration0005 } from '#haven/platform/db/migrations/0005-video.js';
 import { migration0006 } from '#haven/platform/db/migrations/0006-wellbeing.js';
 import { migration0009 } from '#haven/platform/db/migrations/0009-appeals-tips.js';
 import { migration0011 } from '#haven/platform/db/migrations/0011-feedback-review.js';
+import { migration0008 } from '#haven/platform/db/migrations/0008-faces-ocr.js';
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0006,
   migration0009,
   migration0011,
+  migration0008,
 ];

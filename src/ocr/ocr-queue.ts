@@ -1,0 +1,13 @@
+import type { Queryable } from '#haven/platform/db/database.js';
+import { jobQueue } from '#haven/platform/jobs/job-queue.js';
+
+export const OCR_SCAN_QUEUE = 'ocr.scan';
+
+/** Asks for the text of every decoded image not read yet (idempotent: read ones are skipped). */
+export function enqueueOcrScan(tx: Queryable, reason: string): Promise<boolean> {
+  return jobQueue.enqueue(tx, {
+    queue: OCR_SCAN_QUEUE,
+    key: `ocr-scan:${reason}:${Date.now()}:${Math.random().toString(36).slice(2, 8)}`,
+    payload: { reason },
+  });
+}

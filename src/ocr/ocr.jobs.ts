@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { OCR_SCAN_QUEUE } from '#haven/ocr/ocr-queue.js';
+import type { OcrService } from '#haven/ocr/ocr.service.js';
+import type { JobHandler } from '#haven/platform/jobs/job-runner.js';
+
+const OcrScanPayload = z.object({ reason: z.string() });
+
+/** The durable text reading: resumable, since each medium's text commits on its own. */
+export function ocrScanJobHandler(service: OcrService): JobHandler<typeof OcrScanPayload> {
+  return {
+    queue: OCR_SCAN_QUEUE,
+    payload: OcrScanPayload,
+    async handle(_payload, context) {
+      let last = Date.now();
+      const done = await service.scan(context.signal, async () => {
+        if (Date.now() - last > 10_000) {
+          last = Date.now();
+          await context.heartbeat();
+        }
+      });
+      context.log.info('text reading finished', { media: done });
+    },
+  };
+}
