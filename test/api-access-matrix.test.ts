@@ -19,7 +19,6 @@ import { hashSetImportService } from '#haven/sharing/hash-set-import.service.js'
 import type { RouteSpec } from '#haven/http/route.js';
 import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
 import { apiParts } from '#haven/server/api-parts.js';
-import { systemActor } from '#haven/access/actor.js';
 import {
   ApiClient,
   bearer,

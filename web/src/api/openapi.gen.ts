@@ -1070,6 +1070,23 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/sprints/{id}/packages/{country}/zip': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Download the dissemination package for a country as a zip: the JSON, series and clue summaries (CSV), the hash list as CSV and VICS, and original media only for series shared with the whole network (coordinator; audited) */
+    readonly get: operations['getDisseminationArchive'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
   readonly '/api/v1/sprints/{id}/packages/{country}/disseminate': {
     readonly parameters: {
       readonly query?: never;
@@ -1305,6 +1322,313 @@ export interface paths {
     readonly put?: never;
     /** Categorise a medium (kept in its history; audited) */
     readonly post: operations['categoriseMedia'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Your agency's public appeals (proposed, live, rejected, unpublished) */
+    readonly get: operations['listAppeals'];
+    readonly put?: never;
+    /** Propose a public appeal: the picture (clue, new crop or photo) is censored and re-encoded at once; nothing is public before a second person approves */
+    readonly post: operations['proposeAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** One appeal of your agency */
+    readonly get: operations['getAppeal'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/image': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** The censored picture exactly as the public sees it (never the original) */
+    readonly get: operations['getAppealImage'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/review': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Approve (publish at once) or reject a proposed appeal: a second member of the agency, never the proposer */
+    readonly post: operations['reviewAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/unpublish': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Take a live appeal off the public site at once (proposers and reviewers) */
+    readonly post: operations['unpublishAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/outcome': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    /** Record what the appeal achieved (country found, object identified, children identified) */
+    readonly put: operations['setAppealOutcome'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Your agency's tip inbox (tips the public sent about its appeals), newest first */
+    readonly get: operations['listTips'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/status': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Mark a tip useful, not useful or spam (or back to new) */
+    readonly post: operations['markTip'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/merge': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Merge a tip into the earlier one it repeats (marks it duplicate) */
+    readonly post: operations['mergeTip'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/lead': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Attach a tip to the appeal's series as a lead (the tipster's contact stays in the inbox) */
+    readonly post: operations['tipToLead'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/outcome': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    /** Record what a tip achieved (country narrowed, object identified); feeds the public figures */
+    readonly put: operations['setTipOutcome'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/cases/{id}/vics': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Export a case as VICS 2.0 (the media you may see; audited) */
+    readonly get: operations['exportCaseVics'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/vics': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Export a series as VICS 2.0 (its media you may see, with their series numbers; audited) */
+    readonly get: operations['exportSeriesVics'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Hash sets (banks): source, licence, trust, category scheme, entries */
+    readonly get: operations['listHashSets'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/import': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Import one uploaded VICS file or hash list into a hash set (streamed; all or nothing unless bestEffort; audited) */
+    readonly post: operations['importHashSet'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/export': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Export a hash set as VICS 2.0, CSV or a PDQ list (streamed; audited) */
+    readonly get: operations['exportHashSet'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/feedback': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Provider feedback (confirmed / false positive) about a hash set's entries, newest first */
+    readonly get: operations['listHashSetFeedback'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/feedback/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Act on a provider report: move a PDQ false positive to the negative bank, confirm or dismiss (audited) */
+    readonly post: operations['reviewHashSetFeedback'];
     readonly delete?: never;
     readonly options?: never;
     readonly head?: never;
@@ -1558,6 +1882,12 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
         | 'face.settings'
         | 'face.search'
         | 'face.review'
@@ -1728,6 +2058,12 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
         | 'face.settings'
         | 'face.search'
         | 'face.review'
@@ -1769,6 +2105,12 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
         | 'face.settings'
         | 'face.search'
         | 'face.review'
@@ -1810,6 +2152,12 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
         | 'face.settings'
         | 'face.search'
         | 'face.review'
@@ -2994,6 +3342,266 @@ export interface components {
        * @default false
        */
       readonly baseline: boolean;
+      readonly note?: string;
+    };
+    readonly AppealList: {
+      readonly appeals: readonly components['schemas']['Appeal'][];
+    };
+    readonly Appeal: {
+      /** Format: uuid */
+      readonly id: string;
+      readonly publicId: string;
+      /** @enum {string} */
+      readonly type: 'object' | 'wanted_person' | 'missing_child';
+      /** @enum {string} */
+      readonly state: 'proposed' | 'live' | 'rejected' | 'unpublished';
+      /** @description Title, description and targeted questions per language the appeal is published in */
+      readonly texts: {
+        readonly [key: string]: {
+          readonly title: string;
+          readonly description: string;
+          readonly questions: readonly string[];
+        };
+      };
+      readonly person: {
+        readonly name: string;
+        /** @default  */
+        readonly offence: string;
+        /** @default  */
+        readonly issuingAgency: string;
+        /** @default null */
+        readonly age: number | null;
+        /** @default null */
+        readonly dateMissing: string | null;
+        /** @default  */
+        readonly placeMissing: string;
+      } | null;
+      readonly country: string | null;
+      readonly region: string;
+      readonly seriesId: string | null;
+      readonly clueId: string | null;
+      readonly image: {
+        readonly width: number;
+        readonly height: number;
+      };
+      readonly proposedBy: string;
+      readonly proposedByName: string;
+      /** Format: date-time */
+      readonly proposedAt: string;
+      readonly reviewedByName: string | null;
+      readonly reviewedAt: string | null;
+      readonly reviewNote: string;
+      readonly publishedAt: string | null;
+      readonly unpublishedAt: string | null;
+      readonly unpublishedByName: string | null;
+      readonly outcome: {
+        readonly countryFound: string | null;
+        readonly objectIdentified: boolean;
+        readonly childrenIdentified: number;
+      };
+    };
+    readonly ProposeAppealRequest: {
+      /** @enum {string} */
+      readonly type: 'object' | 'wanted_person' | 'missing_child';
+      /** @description Title, description and targeted questions per language the appeal is published in */
+      readonly texts: {
+        readonly [key: string]: {
+          readonly title: string;
+          readonly description: string;
+          readonly questions: readonly string[];
+        };
+      };
+      /** @default null */
+      readonly person: {
+        readonly name: string;
+        /** @default  */
+        readonly offence: string;
+        /** @default  */
+        readonly issuingAgency: string;
+        /** @default null */
+        readonly age: number | null;
+        /** @default null */
+        readonly dateMissing: string | null;
+        /** @default  */
+        readonly placeMissing: string;
+      } | null;
+      /** @default null */
+      readonly country: string | null;
+      /** @default  */
+      readonly region: string;
+      readonly image:
+        | {
+            /** @constant */
+            readonly kind: 'clue';
+            /** Format: uuid */
+            readonly seriesId: string;
+            /** Format: uuid */
+            readonly clueId: string;
+          }
+        | {
+            /** @constant */
+            readonly kind: 'crop';
+            /** Format: uuid */
+            readonly seriesId: string;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly rect: {
+              readonly x: number;
+              readonly y: number;
+              readonly width: number;
+              readonly height: number;
+            };
+          }
+        | {
+            /** @constant */
+            readonly kind: 'upload';
+            readonly base64: string;
+          };
+      /**
+       * @description Regions blurred beyond recognition, in pixels of the crop (or photo)
+       * @default []
+       */
+      readonly masks: readonly {
+        readonly x: number;
+        readonly y: number;
+        readonly width: number;
+        readonly height: number;
+      }[];
+      /** @default null */
+      readonly seriesId: string | null;
+    };
+    readonly ReviewAppealRequest: {
+      /** @enum {string} */
+      readonly decision: 'approve' | 'reject';
+      /** @default  */
+      readonly note: string;
+    };
+    readonly AppealOutcomeRequest: {
+      readonly countryFound: string | null;
+      readonly objectIdentified: boolean;
+      readonly childrenIdentified: number;
+    };
+    readonly TipList: {
+      readonly tips: readonly components['schemas']['Tip'][];
+    };
+    readonly Tip: {
+      /** Format: uuid */
+      readonly id: string;
+      /** Format: uuid */
+      readonly appealId: string;
+      readonly language: string;
+      readonly body: string;
+      readonly country: string;
+      readonly city: string;
+      readonly seenWhere: string;
+      readonly seenWhen: string;
+      /** @description Empty when the tipster stayed anonymous */
+      readonly contact: string;
+      /** Format: date-time */
+      readonly receivedAt: string;
+      /** @enum {string} */
+      readonly status: 'new' | 'useful' | 'not_useful' | 'spam' | 'duplicate';
+      readonly duplicateOf: string | null;
+      /** @description An earlier tip with the same words about the same appeal */
+      readonly sameAs: string | null;
+      readonly leadCommentId: string | null;
+      readonly outcome: ('country_narrowed' | 'object_identified') | null;
+      readonly outcomeCountry: string | null;
+      readonly triagedByName: string | null;
+      readonly triagedAt: string | null;
+    };
+    readonly MarkTipRequest: {
+      /** @enum {string} */
+      readonly status: 'new' | 'useful' | 'not_useful' | 'spam';
+    };
+    readonly MergeTipRequest: {
+      /**
+       * Format: uuid
+       * @description The tip this one repeats
+       */
+      readonly into: string;
+    };
+    readonly TipLeadRequest: {
+      /** @default  */
+      readonly note: string;
+    };
+    readonly TipOutcomeRequest: {
+      readonly outcome: ('country_narrowed' | 'object_identified') | null;
+      /** @default null */
+      readonly country: string | null;
+    };
+    readonly HashSetList: {
+      readonly hashSets: readonly components['schemas']['HashSet'][];
+    };
+    readonly HashSet: {
+      readonly name: string;
+      /** @enum {string} */
+      readonly purpose: 'known' | 'known_good';
+      readonly source: string;
+      readonly licence: string | null;
+      /** @enum {string} */
+      readonly trust: 'verified' | 'trusted' | 'unverified';
+      /** @enum {string} */
+      readonly scheme: 'vics_us' | 'uk' | 'industry' | 'none';
+      readonly vicsVariant: string | null;
+      readonly providerShared: boolean;
+      readonly revision: number;
+      readonly entries: number;
+      readonly createdBy: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
+    };
+    readonly HashSetImportReport: {
+      readonly hashSet: string;
+      readonly dryRun: boolean;
+      readonly format: string;
+      readonly version: string | null;
+      readonly variant: string | null;
+      readonly records: number;
+      readonly added: number;
+      readonly changed: number;
+      readonly unchanged: number;
+      readonly removed: number;
+      readonly skipped: number;
+      /** @description the first skipped records: record number, MediaID, field, reason */
+      readonly problems: readonly string[];
+      readonly miniaturesDropped: number;
+      readonly cases: number;
+      readonly seconds: number;
+    };
+    readonly ProviderFeedbackList: {
+      readonly items: readonly components['schemas']['ProviderFeedbackItem'][];
+      readonly next: number | null;
+    };
+    readonly ProviderFeedbackItem: {
+      readonly id: number;
+      readonly provider: string;
+      readonly type: string;
+      readonly value: string;
+      /** @enum {string} */
+      readonly verdict: 'confirmed' | 'false_positive';
+      readonly note: string | null;
+      readonly receivedAt: string;
+      /** @description how the reported hash matches the set now */
+      readonly match: {
+        /** @enum {string} */
+        readonly match: 'exact' | 'near';
+        readonly distance: number;
+      } | null;
+      readonly review: {
+        /** @enum {string} */
+        readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
+        readonly note: string | null;
+        readonly by: string;
+        readonly at: string;
+      } | null;
+    };
+    readonly FeedbackReviewRequest: {
+      /**
+       * @description negative_bank: a PDQ false positive stops near-matching the set; confirmed; dismissed
+       * @enum {string}
+       */
+      readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
       readonly note?: string;
     };
     readonly FaceSettings: {
@@ -8084,6 +8692,66 @@ export interface operations {
       };
     };
   };
+  readonly getDisseminationArchive: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+        /** @description ISO 3166-1 alpha-2 country code */
+        readonly country: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The package (zip attachment) */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/zip': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   readonly disseminatePackage: {
     readonly parameters: {
       readonly query?: never;
@@ -9056,6 +9724,1235 @@ export interface operations {
         };
         content: {
           readonly 'application/json': components['schemas']['CategoryView'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listAppeals: {
+    readonly parameters: {
+      readonly query?: {
+        readonly state?: 'proposed' | 'live' | 'rejected' | 'unpublished';
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The appeals */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['AppealList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly proposeAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ProposeAppealRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Proposed */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The picture cannot be decoded */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The appeal */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getAppealImage: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A JPEG image */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'image/jpeg': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly reviewAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ReviewAppealRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Reviewed */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly unpublishAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Unpublished */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setAppealOutcome: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['AppealOutcomeRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listTips: {
+    readonly parameters: {
+      readonly query?: {
+        readonly status?: 'new' | 'useful' | 'not_useful' | 'spam' | 'duplicate';
+        readonly appealId?: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The tips */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TipList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly markTip: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['MarkTipRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Marked */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly mergeTip: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['MergeTipRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Merged */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly tipToLead: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['TipLeadRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Attached */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setTipOutcome: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['TipOutcomeRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly exportCaseVics: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description VICS 2.0 variant: US and Default/CUSTOM write VICS 0-5 categories, UK writes A/B/C/NP */
+        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A VICS 2.0 #Cases document (streamed): hashes, categories, file names and paths, EXIF, series */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly exportSeriesVics: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description VICS 2.0 variant: US and Default/CUSTOM write VICS 0-5 categories, UK writes A/B/C/NP */
+        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A VICS 2.0 #Cases document (streamed): hashes, categories, file names and paths, EXIF, series */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listHashSets: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The hash sets */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly importHashSet: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description default: the uploaded file name */
+        readonly source?: string;
+        readonly licence?: string;
+        readonly trust?: 'verified' | 'trusted' | 'unverified';
+        /** @description default: from the VICS variant */
+        readonly scheme?: 'vics_us' | 'uk' | 'industry' | 'none';
+        readonly purpose?: 'known' | 'known_good';
+        /** @description replace: the file is the whole set (entries it lacks are removed); add: merged */
+        readonly mode?: 'replace' | 'add';
+        /** @description check everything and report, store nothing */
+        readonly dryRun?: 'true' | 'false';
+        /** @description skip invalid records (listed in problems) instead of refusing the file */
+        readonly bestEffort?: 'true' | 'false';
+        /** @description every entry is INTERPOL Baseline material */
+        readonly baseline?: 'true' | 'false';
+        /** @description offer the set to provider organisations */
+        readonly providerShared?: 'true' | 'false';
+        /** @description bare hashes of a plain list */
+        readonly hashType?: 'md5' | 'sha1' | 'sha256' | 'pdq';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    /** @description Exactly one file part: VICS JSON (1.x or 2.0), CSV, PDQ list, NSRL or plain list */
+    readonly requestBody: {
+      readonly content: {
+        readonly 'multipart/form-data': {
+          readonly file?: readonly string[];
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Dry run: what the import would do */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetImportReport'];
+        };
+      };
+      /** @description Imported */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetImportReport'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The file cannot be imported (nothing was) */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly exportHashSet: {
+    readonly parameters: {
+      readonly query?: {
+        readonly format?: 'vics' | 'csv' | 'pdq';
+        /** @description VICS 2.0 variant (default: as imported) */
+        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The hash set in the chosen format */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/octet-stream': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listHashSetFeedback: {
+    readonly parameters: {
+      readonly query?: {
+        readonly status?: 'open' | 'reviewed' | 'all';
+        readonly limit?: number;
+        /** @description the `next` of the previous page */
+        readonly before?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The reports */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderFeedbackList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly reviewHashSetFeedback: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+        readonly id: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['FeedbackReviewRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Reviewed */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderFeedbackItem'];
         };
       };
       /** @description Invalid request */
