@@ -31,6 +31,9 @@ import { VideoService } from '#haven/video/video.service.js';
 import { VideoTriage } from '#haven/video/video-triage.js';
 import { ProviderService } from '#haven/sharing/provider/provider.service.js';
 import { CategorisationService } from '#haven/sharing/categories/categorisation.service.js';
+import { similarityJobHandler } from '#haven/similarity/similarity.jobs.js';
+import { SIMILARITY_DEFAULTS } from '#haven/similarity/similarity-defaults.js';
+import { SimilarityService } from '#haven/similarity/similarity.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -53,6 +56,8 @@ export interface Haven {
   readonly categories: CategorisationService;
   /** Key for small secrets kept in the database (TOTP seeds), derived from the evidence key. */
   readonly secretsKey: Buffer;
+  /** Place and object search (local features). */
+  readonly similarity: SimilarityService;
   close(): Promise<void>;
 }
 
@@ -164,9 +169,18 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       triage,
       videos: (video, queryable) => videos.lookup(video, queryable),
     });
+    const similarity = new SimilarityService({
+      db,
+      originals,
+      log,
+      indexFile: path.join(dataDir, 'indexes', 'similarity-orb.bin'),
+      maxPixels: config.limits.maxImagePixels,
+      ...SIMILARITY_DEFAULTS,
+    });
+    cleanups.unshift(() => similarity.saveIndex());
     const jobs = new JobRunner({
       db,
-      handlers: [ingestJobHandler(ingests), videoJobHandler(videos)],
+      handlers: [ingestJobHandler(ingests), videoJobHandler(videos), similarityJobHandler(similarity)],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,
     });
@@ -191,6 +205,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       providers,
       categories,
       secretsKey,
+      similarity,
       async close() {
         if (closed) {
           return;

@@ -13,6 +13,7 @@ import { registerTriage } from '#haven/cli/commands/triage.command.js';
 import { registerVerify } from '#haven/cli/commands/verify.command.js';
 import { registerHashSet } from '#haven/cli/commands/hashset.command.js';
 import { registerProvider } from '#haven/cli/commands/provider.command.js';
+import { registerSimilar } from '#haven/cli/commands/similar.command.js';
 import { describeError, isHavenError } from '#haven/platform/errors/haven-error.js';
 
 const program = new Command('haven')
@@ -34,6 +35,7 @@ registerAdmin(program);
 registerAudit(program);
 registerHashSet(program);
 registerProvider(program);
+registerSimilar(program);
 
 if (process.argv[2] !== 'serve' && !process.argv.includes('--serve')) {
   // The server shuts down gracefully on its own; other commands stop at once and resume next time.

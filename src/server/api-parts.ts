@@ -18,6 +18,7 @@ import { wellbeingRoutes } from '#haven/wellbeing/wellbeing.routes.js';
 import { statsRoutes } from '#haven/stats/stats.routes.js';
 import { providerRoutes } from '#haven/sharing/provider/provider.routes.js';
 import { categorisationRoutes } from '#haven/sharing/categories/categorisation.routes.js';
+import { similarityRoutes } from '#haven/similarity/similarity.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -48,6 +49,11 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...statsRoutes({ db }),
       ...providerRoutes({ providers: haven.providers }),
       ...categorisationRoutes({ db, categories: haven.categories }),
+      ...similarityRoutes({
+        db,
+        similarity: haven.similarity,
+        uploadFileLimit: haven.config.server.uploadFileLimit,
+      }),
     ],
   };
 }

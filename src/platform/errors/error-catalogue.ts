@@ -75,6 +75,8 @@ export const ERROR_CATALOGUE = {
     message: '{tool} is not installed (Debian: ffmpeg, libchromaprint-tools)',
   },
   VIDEO_UNREADABLE: { status: 422, message: 'Cannot read video: {reason}' },
+  SIMILARITY_REGION_INVALID: { status: 400, message: 'Invalid region {region}: {reason}' },
+  SIMILARITY_NO_FEATURES: { status: 422, message: 'No local features could be found in {what}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1311,6 +1311,57 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/media/{id}/similar': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Find held images of the same place (or, with a region, the same object) as a medium you may see */
+    readonly post: operations['similarToMedia'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/clues/{id}/similar': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Find held images showing the object inside a clue's rectangle */
+    readonly post: operations['similarToClue'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/similar': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Find held images of the same place or object as an uploaded image (nothing is stored) */
+    readonly post: operations['similarToUpload'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2795,6 +2846,67 @@ export interface components {
        */
       readonly baseline: boolean;
       readonly note?: string;
+    };
+    readonly SimilarityResults: {
+      readonly probe: {
+        readonly width: number;
+        readonly height: number;
+        readonly region: components['schemas']['SimilarityRegion'] | null;
+        readonly keypoints: number;
+      };
+      readonly results: readonly components['schemas']['SimilarityResult'][];
+    };
+    /** @description A rectangle in pixels of the original image, from its top-left corner */
+    readonly SimilarityRegion: {
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+    };
+    /** @description A verified match. Outside your sharing level: only that it exists, its strength and whom to ask. */
+    readonly SimilarityResult:
+      | {
+          /** @constant */
+          readonly restricted: false;
+          /** @enum {string} */
+          readonly kind: 'place' | 'object' | 'face';
+          /** Format: uuid */
+          readonly mediaId: string;
+          readonly sha256: string;
+          readonly score: number;
+          readonly inliers: number;
+          readonly tentative: number;
+          readonly width: number;
+          readonly height: number;
+          /** @description Matched keypoints: in the query image and in this image, original pixels */
+          readonly pairs: readonly {
+            readonly query: readonly [number, number];
+            readonly candidate: readonly [number, number];
+          }[];
+          readonly series: readonly components['schemas']['SeriesFact'][];
+        }
+      | {
+          /** @constant */
+          readonly restricted: true;
+          /** @enum {string} */
+          readonly kind: 'place' | 'object' | 'face';
+          readonly score: number;
+          readonly inliers: number;
+          readonly holders: readonly {
+            readonly agency: string;
+            readonly country: string;
+            readonly contact: string | null;
+          }[];
+          readonly series: readonly components['schemas']['SeriesFact'][];
+        };
+    readonly SimilarHeldRequest: {
+      readonly region?: components['schemas']['SimilarityRegion'];
+      /** @default 20 */
+      readonly limit: number;
+    };
+    readonly SimilarClueRequest: {
+      /** @default 20 */
+      readonly limit: number;
     };
   };
   responses: never;
@@ -8708,6 +8820,206 @@ export interface operations {
       };
       /** @description Not found (or not visible to you) */
       readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly similarToMedia: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['SimilarHeldRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Verified matches, best first */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SimilarityResults'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly similarToClue: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['SimilarClueRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Verified matches, best first */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SimilarityResults'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly similarToUpload: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description X,Y,W,H in pixels of the uploaded image: search for this object only */
+        readonly region?: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** @description One file part: the image to search with */
+    readonly requestBody: {
+      readonly content: {
+        readonly 'multipart/form-data': {
+          readonly file?: readonly string[];
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Verified matches, best first */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SimilarityResults'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too large */
+      readonly 413: {
         headers: {
           readonly [name: string]: unknown;
         };

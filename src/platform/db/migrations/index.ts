@@ -4,6 +4,7 @@ import { migration0003 } from '#haven/platform/db/migrations/0003-series-workspa
 import { migration0004 } from '#haven/platform/db/migrations/0004-hash-sharing.js';
 import { migration0005 } from '#haven/platform/db/migrations/0005-video.js';
 import { migration0006 } from '#haven/platform/db/migrations/0006-wellbeing.js';
+import { migration0007 } from '#haven/platform/db/migrations/0007-similarity.js';
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
 ];
