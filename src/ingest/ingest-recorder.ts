@@ -12,7 +12,6 @@ import type { TriageService } from '#haven/matching/triage.service.js';
 import type { Database } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
 import { enqueueVideoAnalysis } from '#haven/video/video-queue.js';
-import { enqueueFeatureExtraction } from '#haven/similarity/similarity-queue.js';
 import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 
 export interface ItemRef {
@@ -49,9 +48,6 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
       const { media } = await mediaService.record(tx, draft, this.#ingestId);
       if (draft.kind === 'video' && draft.analysisState === 'pending') {
         await enqueueVideoAnalysis(tx, media.id);
-      }
-      if (draft.kind === 'image' && draft.analysisState === 'done') {
-        await enqueueFeatureExtraction(tx, media.id);
       }
       const added = await signalValuesService.record(tx, media.id, signalValuesOf(analysed));
       await mediaService.recordFile(tx, {
