@@ -307,6 +307,29 @@ async function upload(caller: Caller, ingestId: string): Promise<Reply> {
   return { status: sent.status, body: sent.body, text: JSON.stringify(sent.body), headers: null };
 }
 
+/** POST /similar with a generated picture as multipart, with the caller's cookies, CSRF token or API token. */
+async function similarUpload(caller: Caller): Promise<Reply> {
+  const form = new FormData();
+  form.append('file', new Blob([await pictureJpeg(9150)]), 'probe.jpg');
+  const headers: Record<string, string> = {};
+  if (caller.token !== null) {
+    headers.authorization = `Bearer ${caller.token}`;
+  } else if (caller.client.cookies.size > 0) {
+    headers.cookie = [...caller.client.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+  if (caller.client.csrfToken) {
+    headers['x-csrf-token'] = caller.client.csrfToken;
+  }
+  const response = await fetch(`${world.url}/api/v1/similar`, { method: 'POST', headers, body: form });
+  const text = await response.text();
+  return {
+    status: response.status,
+    body: text ? (JSON.parse(text) as unknown) : undefined,
+    text,
+    headers: response.headers,
+  };
+}
+
 /** A GET keeping the answer's bytes (pictures, byte ranges), with the caller's cookies or token. */
 async function getBytes(caller: Caller, route: string, headers: Record<string, string> = {}): Promise<Reply> {
   const sent: Record<string, string> = { ...headers };
@@ -919,6 +942,24 @@ const PROBES: readonly Probe[] = [
     },
   },
 
+  // Place and object search: from a medium within sharing, or from an uploaded image.
+  {
+    route: 'POST /media/:id/similar',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.material[scope].mediaId),
+    call: (caller, id) => caller.client.post(`/media/${id}/similar`, { limit: 5 }),
+    verify: (body) => {
+      expect(body.results).toBeInstanceOf(Array);
+    },
+  },
+  {
+    route: 'POST /similar',
+    rule: 'open',
+    call: (caller) => similarUpload(caller),
+    verify: (body) => {
+      expect(body.results).toBeInstanceOf(Array);
+    },
+  },
   // Categorisation: within sharing, like reading the medium.
   {
     route: 'GET /media/:id/categories',

@@ -373,6 +373,22 @@ const PROBES: readonly Probe[] = [
     },
   },
   {
+    route: 'POST /clues/:id/similar',
+    rule: 'read',
+    target: async (scope) => {
+      const { owner, series } = world.scopes[scope];
+      return expectStatus(
+        await owner.client.post(`/series/${series}/clues`, {
+          mediaId: firstMedia(scope),
+          kind: 'object',
+          rect: { x: 0, y: 0, width: 32, height: 32 },
+        }),
+        201,
+      ).body.id as string;
+    },
+    call: (caller, id) => caller.client.post(`/clues/${id}/similar`, { limit: 5 }),
+  },
+  {
     route: 'GET /series/:id/locations',
     rule: 'read',
     target: (scope) => Promise.resolve(world.scopes[scope].series),

@@ -40,6 +40,9 @@ import { ocrScanJobHandler } from '#haven/ocr/ocr.jobs.js';
 import { OcrEngine } from '#haven/ocr/ocr-engine.js';
 import { OcrService } from '#haven/ocr/ocr.service.js';
 import { mediaPictures } from '#haven/app/media-pictures.js';
+import { similarityJobHandler } from '#haven/similarity/similarity.jobs.js';
+import { SIMILARITY_DEFAULTS } from '#haven/similarity/similarity-defaults.js';
+import { SimilarityService } from '#haven/similarity/similarity.service.js';
 
 /** One opened Haven: its data directory, database, stores, indexes and services. */
 export interface Haven {
@@ -72,6 +75,8 @@ export interface Haven {
   readonly faces: FaceService;
   /** Text read in images (OCR) and the clues it gives. */
   readonly texts: OcrService;
+  /** Place and object search (local features). */
+  readonly similarity: SimilarityService;
   close(): Promise<void>;
 }
 
@@ -194,6 +199,15 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
     });
     const texts = new OcrService({ db, pictures: pictures.pictures, log });
     cleanups.unshift(() => OcrEngine.closeShared());
+    const similarity = new SimilarityService({
+      db,
+      originals,
+      log,
+      indexFile: path.join(dataDir, 'indexes', 'similarity-orb.bin'),
+      maxPixels: config.limits.maxImagePixels,
+      ...SIMILARITY_DEFAULTS,
+    });
+    cleanups.unshift(() => similarity.saveIndex());
     const jobs = new JobRunner({
       db,
       handlers: [
@@ -201,6 +215,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
         videoJobHandler(videos),
         faceScanJobHandler(faces),
         ocrScanJobHandler(texts),
+        similarityJobHandler(similarity),
       ],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,
@@ -240,6 +255,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
       tips,
       faces,
       texts,
+      similarity,
       async close() {
         if (closed) {
           return;

@@ -15,6 +15,7 @@ import { registerHashSet } from '#haven/cli/commands/hashset.command.js';
 import { registerProvider } from '#haven/cli/commands/provider.command.js';
 import { registerCategorise } from '#haven/cli/commands/categorise.command.js';
 import { registerFaces } from '#haven/cli/commands/faces.command.js';
+import { registerSimilar } from '#haven/cli/commands/similar.command.js';
 import { describeError, isHavenError } from '#haven/platform/errors/haven-error.js';
 
 const program = new Command('haven')
@@ -38,6 +39,7 @@ registerHashSet(program);
 registerProvider(program);
 registerCategorise(program);
 registerFaces(program);
+registerSimilar(program);
 
 if (process.argv[2] !== 'serve' && !process.argv.includes('--serve')) {
   // The server shuts down gracefully on its own; other commands stop at once and resume next time.

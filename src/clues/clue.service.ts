@@ -19,6 +19,16 @@ export const clueService = {
     return clueRepository.ofSeries(db, [seriesId]);
   },
 
+  /** One clue, if the caller may see its series; NOT_FOUND otherwise (place and object search). */
+  async visible(db: Queryable, actor: Actor, clueId: string): Promise<ClueRecord> {
+    const clue = await clueRepository.get(db, clueId);
+    if (!clue) {
+      throw havenError('NOT_FOUND');
+    }
+    await seriesService.requireVisible(db, actor, clue.seriesId);
+    return clue;
+  },
+
   /** Clues of series the caller already checked (dissemination packages). */
   ofSeries: (db: Queryable, seriesIds: readonly string[]): Promise<ClueRecord[]> =>
     clueRepository.ofSeries(db, seriesIds),

@@ -223,6 +223,11 @@ export class FaceService {
    * every face, ranked). For the command line and `haven similar`: no sharing applies (the system
    * sees everything).
    */
+  /** Whether any face is held at all: a search for the same person is pointless before that. */
+  async holdsFaces(): Promise<boolean> {
+    return (await faceRepository.facesAfter(this.#options.db, 0, 1)).length > 0;
+  }
+
   async searchFacesByImage(bytes: Uint8Array, limit: number, minScore = -1): Promise<FaceSearchResult[]> {
     const { hits } = await this.#search(bytes, limit, minScore, { actor: 'system', agencyId: null });
     return hits.map((hit) => ({

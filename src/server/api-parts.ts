@@ -26,6 +26,7 @@ import { feedbackReviewRoutes } from '#haven/sharing/feedback-review/feedback-re
 import { FeedbackReviewService } from '#haven/sharing/feedback-review/feedback-review.service.js';
 import { faceRoutes } from '#haven/faces/face.routes.js';
 import { ocrRoutes } from '#haven/ocr/ocr.routes.js';
+import { similarityRoutes } from '#haven/similarity/similarity.routes.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -67,6 +68,11 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
       ...feedbackReviewRoutes({ feedback: new FeedbackReviewService({ db, hashSets: haven.hashSets }) }),
       ...faceRoutes({ db, faces: haven.faces }),
       ...ocrRoutes({ db, texts: haven.texts }),
+      ...similarityRoutes({
+        db,
+        similarity: haven.similarity,
+        uploadFileLimit: haven.config.server.uploadFileLimit,
+      }),
     ],
   };
 }

@@ -1,6 +1,7 @@
 import type {
   ByteStreamSignalType,
   FrameSignalType,
+  LocalFeatureSignalType,
   PixelSignalType,
   SignalType,
 } from '#haven/signals/signal-type.js';
@@ -9,6 +10,7 @@ import { sha1Signal } from '#haven/signals/sha1/sha1-signal.js';
 import { sha256Signal } from '#haven/signals/sha256/sha256-signal.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
 import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
+import { orbSignal } from '#haven/signals/orb/orb-signal.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 
 /** Every signal this build knows. Adding one: a folder under signals/ and a line here. */
@@ -33,3 +35,6 @@ export function signalNamed(name: string): SignalType {
   }
   return found;
 }
+
+/** Local-feature signals (variable-size keypoint sets with their own index), kept apart from hashes. */
+export const LOCAL_FEATURE_SIGNALS: readonly LocalFeatureSignalType[] = [orbSignal];

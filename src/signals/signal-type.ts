@@ -98,3 +98,15 @@ export interface FrameSignalType extends SignalTypeCommon {
 }
 
 export type SignalType = ByteStreamSignalType | PixelSignalType | FrameSignalType;
+
+/**
+ * Local features (keypoints and binary descriptors) for place and object search. Unlike a hash, an
+ * image has a variable-size set of them, so the signal brings its own extraction, vocabulary and
+ * inverted-file index instead of a fixed-length value (see signals/orb).
+ */
+export interface LocalFeatureSignalType {
+  readonly input: 'local-features';
+  readonly name: string;
+  readonly contentKinds: readonly ContentKind[];
+  readonly pipelineVersion: string;
+}

@@ -79,6 +79,8 @@ export const ERROR_CATALOGUE = {
     status: 403,
     message: 'Face processing is off for your agency; an agency administrator can turn it on',
   },
+  SIMILARITY_REGION_INVALID: { status: 400, message: 'Invalid region {region}: {reason}' },
+  SIMILARITY_NO_FEATURES: { status: 422, message: 'No local features could be found in {what}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

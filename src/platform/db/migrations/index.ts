@@ -4,6 +4,7 @@ import { migration0003 } from '#haven/platform/db/migrations/0003-series-workspa
 import { migration0004 } from '#haven/platform/db/migrations/0004-hash-sharing.js';
 import { migration0005 } from '#haven/platform/db/migrations/0005-video.js';
 import { migration0006 } from '#haven/platform/db/migrations/0006-wellbeing.js';
+import { migration0007 } from '#haven/platform/db/migrations/0007-similarity.js';
 import { migration0008 } from '#haven/platform/db/migrations/0008-faces-ocr.js';
 import { migration0009 } from '#haven/platform/db/migrations/0009-appeals-tips.js';
 import { migration0011 } from '#haven/platform/db/migrations/0011-feedback-review.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0004,
   migration0005,
   migration0006,
+  migration0007,
   migration0008,
   migration0009,
   migration0011,

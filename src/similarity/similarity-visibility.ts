@@ -1,0 +1,66 @@
+import type { Actor } from '#haven/access/actor.js';
+import { accessService } from '#haven/access/access.service.js';
+import type { Queryable } from '#haven/platform/db/database.js';
+import { seriesService } from '#haven/series/series.service.js';
+import type { SeriesFact } from '#haven/series/series.types.js';
+import type { SimilarityHit, SimilarityKind } from './similarity.types.js';
+
+export type ShownSimilarity =
+  | (Omit<SimilarityHit, 'sha256'> & {
+      readonly restricted: false;
+      readonly sha256: string;
+      readonly series: readonly SeriesFact[];
+    })
+  | {
+      readonly restricted: true;
+      readonly kind: SimilarityKind;
+      readonly score: number;
+      readonly inliers: number;
+      readonly holders: readonly {
+        readonly agency: string;
+        readonly country: string;
+        readonly contact: string | null;
+      }[];
+      readonly series: readonly SeriesFact[];
+    };
+
+/**
+ * Applies sharing levels to similarity hits: full detail (medium, hash, matched points) within
+ * them; outside them only that a match exists, how strong, and which agency holds it. The matched
+ * points are withheld too: they trace the other picture's content.
+ */
+export async function similarityFor(
+  db: Queryable,
+  actor: Actor,
+  hits: readonly SimilarityHit[],
+): Promise<ShownSimilarity[]> {
+  const ids = [...new Set(hits.map((hit) => hit.mediaId))];
+  const visible = await accessService.visibleMedia(db, actor, ids);
+  const hidden = ids.filter((id) => !visible.has(id));
+  const [holders, series] = await Promise.all([
+    accessService.holders(db, hidden),
+    seriesService.factsForMedia(db, actor, ids),
+  ]);
+  return hits.map((hit): ShownSimilarity => {
+    if (visible.has(hit.mediaId)) {
+      return {
+        ...hit,
+        sha256: Buffer.from(hit.sha256).toString('hex'),
+        restricted: false,
+        series: series.get(hit.mediaId) ?? [],
+      };
+    }
+    return {
+      restricted: true,
+      kind: hit.kind,
+      score: hit.score,
+      inliers: hit.inliers,
+      holders: (holders.get(hit.mediaId) ?? []).map((holder) => ({
+        agency: holder.name,
+        country: holder.country,
+        contact: holder.contact,
+      })),
+      series: series.get(hit.mediaId) ?? [],
+    };
+  });
+}

@@ -1,0 +1,55 @@
+import type { MatchedPair } from '#haven/signals/orb/geometric-verification.js';
+import type { Region } from '#haven/signals/orb/orb-features.js';
+
+/** What a result links: the same place (whole image), the same object (a region), or (later) a face. */
+export type SimilarityKind = 'place' | 'object' | 'face';
+
+export type { Region };
+
+/** One verified match of a search, before sharing rules decide what the caller may see of it. */
+export interface SimilarityHit {
+  readonly kind: SimilarityKind;
+  readonly mediaId: string;
+  readonly sha256: Uint8Array;
+  /** 0-1, grows with the inlier count (inliers / (inliers + 20)). */
+  readonly score: number;
+  readonly inliers: number;
+  /** Matches that passed the descriptor ratio test before the geometric check. */
+  readonly tentative: number;
+  /** Inlier correspondences: query point and matched point, both in original pixel coordinates. */
+  readonly pairs: readonly MatchedPair[];
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface SimilarityProbe {
+  /** The query image's size (original pixels) and the region searched, if any. */
+  readonly width: number;
+  readonly height: number;
+  readonly region: Region | null;
+  readonly keypoints: number;
+}
+
+export interface SimilarityOutcome {
+  readonly probe: SimilarityProbe;
+  readonly hits: readonly SimilarityHit[];
+}
+
+export interface SearchOptions {
+  readonly region?: Region | null;
+  readonly limit?: number;
+  /** Leave this medium out of the results (searching with a held image finds itself otherwise). */
+  readonly excludeMediaId?: string;
+}
+
+/**
+ * A source of similarity results by kind. Places and objects come from local features; faces can
+ * be added as another source without changing callers (they merge every source's hits by score).
+ */
+export interface SimilaritySource {
+  readonly kinds: readonly SimilarityKind[];
+  search(
+    image: import('#haven/signals/signal-type.js').DecodedImage,
+    options: SearchOptions,
+  ): Promise<readonly SimilarityHit[]>;
+}
