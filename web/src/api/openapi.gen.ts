@@ -1070,6 +1070,23 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/sprints/{id}/packages/{country}/zip': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Download the dissemination package for a country as a zip: the JSON, series and clue summaries (CSV), the hash list as CSV and VICS, and original media only for series shared with the whole network (coordinator; audited) */
+    readonly get: operations['getDisseminationArchive'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
   readonly '/api/v1/sprints/{id}/packages/{country}/disseminate': {
     readonly parameters: {
       readonly query?: never;
@@ -1311,6 +1328,501 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/appeals': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Your agency's public appeals (proposed, live, rejected, unpublished) */
+    readonly get: operations['listAppeals'];
+    readonly put?: never;
+    /** Propose a public appeal: the picture (clue, new crop or photo) is censored and re-encoded at once; nothing is public before a second person approves */
+    readonly post: operations['proposeAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** One appeal of your agency */
+    readonly get: operations['getAppeal'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/image': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** The censored picture exactly as the public sees it (never the original) */
+    readonly get: operations['getAppealImage'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/review': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Approve (publish at once) or reject a proposed appeal: a second member of the agency, never the proposer */
+    readonly post: operations['reviewAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/unpublish': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Take a live appeal off the public site at once (proposers and reviewers) */
+    readonly post: operations['unpublishAppeal'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/appeals/{id}/outcome': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    /** Record what the appeal achieved (country found, object identified, children identified) */
+    readonly put: operations['setAppealOutcome'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Your agency's tip inbox (tips the public sent about its appeals), newest first */
+    readonly get: operations['listTips'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/status': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Mark a tip useful, not useful or spam (or back to new) */
+    readonly post: operations['markTip'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/merge': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Merge a tip into the earlier one it repeats (marks it duplicate) */
+    readonly post: operations['mergeTip'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/lead': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Attach a tip to the appeal's series as a lead (the tipster's contact stays in the inbox) */
+    readonly post: operations['tipToLead'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/tips/{id}/outcome': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    /** Record what a tip achieved (country narrowed, object identified); feeds the public figures */
+    readonly put: operations['setTipOutcome'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/cases/{id}/vics': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Export a case as VICS 2.0 (the media you may see; audited) */
+    readonly get: operations['exportCaseVics'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/vics': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Export a series as VICS 2.0 (its media you may see, with their series numbers; audited) */
+    readonly get: operations['exportSeriesVics'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Hash sets (banks): source, licence, trust, category scheme, entries */
+    readonly get: operations['listHashSets'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/import': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Import one uploaded VICS file or hash list into a hash set (streamed; all or nothing unless bestEffort; audited) */
+    readonly post: operations['importHashSet'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/export': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Export a hash set as VICS 2.0, CSV or a PDQ list (streamed; audited) */
+    readonly get: operations['exportHashSet'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/feedback': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Provider feedback (confirmed / false positive) about a hash set's entries, newest first */
+    readonly get: operations['listHashSetFeedback'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/hashsets/{name}/feedback/{id}': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Act on a provider report: move a PDQ false positive to the negative bank, confirm or dismiss (audited) */
+    readonly post: operations['reviewHashSetFeedback'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/settings': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Whether face processing is on for your agency's material (off unless turned on) */
+    readonly get: operations['getFaceSettings'];
+    /** Turn face processing on or off for your agency's material (audited; on starts a scan) */
+    readonly put: operations['setFaceSettings'];
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/scan': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Compute faces now for held images of opted-in agencies that have none yet (durable job) */
+    readonly post: operations['requestFaceScan'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/search': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Compare a photo (e.g. of a missing child) with held faces: ranked candidates; ones you may not see say only whom to ask */
+    readonly post: operations['searchFaces'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/faces': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Faces in a series' images, grouped into people within the series */
+    readonly get: operations['listSeriesFaces'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/face-suggestions': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Suggestions "same person as in series X", with scores and decisions (found afresh on each call) */
+    readonly get: operations['listFaceSuggestions'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/face-suggestions/{id}/decision': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Accept or reject a suggestion (recorded with who and when; audited) */
+    readonly post: operations['decideFaceSuggestion'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/faces/{id}/crop': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** A face cut out of its image: blurred greyscale by default; clear only on request (audited) */
+    readonly get: operations['getFaceCrop'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/media/{id}/text': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Text read in an image, with its writing system and language as clues to the country */
+    readonly get: operations['getMediaText'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/texts/search': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Find images by the text visible in them; ones you may not see say only whom to ask (audited) */
+    readonly get: operations['searchTexts'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/series/{id}/text-clues': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Writing systems and languages of the text in a series' images: clues to the country */
+    readonly get: operations['getSeriesTextClues'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
+  readonly '/api/v1/texts/scan': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly get?: never;
+    readonly put?: never;
+    /** Read the text of every held image not read yet (durable job) */
+    readonly post: operations['requestTextScan'];
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
   readonly '/api/v1/media/{id}/similar': {
     readonly parameters: {
       readonly query?: never;
@@ -1421,6 +1933,15 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
     };
     readonly Error: {
@@ -1588,6 +2109,15 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1626,6 +2156,15 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       /** Format: date-time */
       readonly createdAt: string;
@@ -1664,6 +2203,15 @@ export interface components {
         | 'taskforce.participate'
         | 'stats.read'
         | 'media.categorise'
+        | 'appeal.read'
+        | 'appeal.propose'
+        | 'appeal.review'
+        | 'tip.moderate'
+        | 'hashset.read'
+        | 'hashset.manage'
+        | 'face.settings'
+        | 'face.search'
+        | 'face.review'
       )[];
       readonly expiresInDays: number;
     };
@@ -2846,6 +3394,445 @@ export interface components {
        */
       readonly baseline: boolean;
       readonly note?: string;
+    };
+    readonly AppealList: {
+      readonly appeals: readonly components['schemas']['Appeal'][];
+    };
+    readonly Appeal: {
+      /** Format: uuid */
+      readonly id: string;
+      readonly publicId: string;
+      /** @enum {string} */
+      readonly type: 'object' | 'wanted_person' | 'missing_child';
+      /** @enum {string} */
+      readonly state: 'proposed' | 'live' | 'rejected' | 'unpublished';
+      /** @description Title, description and targeted questions per language the appeal is published in */
+      readonly texts: {
+        readonly [key: string]: {
+          readonly title: string;
+          readonly description: string;
+          readonly questions: readonly string[];
+        };
+      };
+      readonly person: {
+        readonly name: string;
+        /** @default  */
+        readonly offence: string;
+        /** @default  */
+        readonly issuingAgency: string;
+        /** @default null */
+        readonly age: number | null;
+        /** @default null */
+        readonly dateMissing: string | null;
+        /** @default  */
+        readonly placeMissing: string;
+      } | null;
+      readonly country: string | null;
+      readonly region: string;
+      readonly seriesId: string | null;
+      readonly clueId: string | null;
+      readonly image: {
+        readonly width: number;
+        readonly height: number;
+      };
+      readonly proposedBy: string;
+      readonly proposedByName: string;
+      /** Format: date-time */
+      readonly proposedAt: string;
+      readonly reviewedByName: string | null;
+      readonly reviewedAt: string | null;
+      readonly reviewNote: string;
+      readonly publishedAt: string | null;
+      readonly unpublishedAt: string | null;
+      readonly unpublishedByName: string | null;
+      readonly outcome: {
+        readonly countryFound: string | null;
+        readonly objectIdentified: boolean;
+        readonly childrenIdentified: number;
+      };
+    };
+    readonly ProposeAppealRequest: {
+      /** @enum {string} */
+      readonly type: 'object' | 'wanted_person' | 'missing_child';
+      /** @description Title, description and targeted questions per language the appeal is published in */
+      readonly texts: {
+        readonly [key: string]: {
+          readonly title: string;
+          readonly description: string;
+          readonly questions: readonly string[];
+        };
+      };
+      /** @default null */
+      readonly person: {
+        readonly name: string;
+        /** @default  */
+        readonly offence: string;
+        /** @default  */
+        readonly issuingAgency: string;
+        /** @default null */
+        readonly age: number | null;
+        /** @default null */
+        readonly dateMissing: string | null;
+        /** @default  */
+        readonly placeMissing: string;
+      } | null;
+      /** @default null */
+      readonly country: string | null;
+      /** @default  */
+      readonly region: string;
+      readonly image:
+        | {
+            /** @constant */
+            readonly kind: 'clue';
+            /** Format: uuid */
+            readonly seriesId: string;
+            /** Format: uuid */
+            readonly clueId: string;
+          }
+        | {
+            /** @constant */
+            readonly kind: 'crop';
+            /** Format: uuid */
+            readonly seriesId: string;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly rect: {
+              readonly x: number;
+              readonly y: number;
+              readonly width: number;
+              readonly height: number;
+            };
+          }
+        | {
+            /** @constant */
+            readonly kind: 'upload';
+            readonly base64: string;
+          };
+      /**
+       * @description Regions blurred beyond recognition, in pixels of the crop (or photo)
+       * @default []
+       */
+      readonly masks: readonly {
+        readonly x: number;
+        readonly y: number;
+        readonly width: number;
+        readonly height: number;
+      }[];
+      /** @default null */
+      readonly seriesId: string | null;
+    };
+    readonly ReviewAppealRequest: {
+      /** @enum {string} */
+      readonly decision: 'approve' | 'reject';
+      /** @default  */
+      readonly note: string;
+    };
+    readonly AppealOutcomeRequest: {
+      readonly countryFound: string | null;
+      readonly objectIdentified: boolean;
+      readonly childrenIdentified: number;
+    };
+    readonly TipList: {
+      readonly tips: readonly components['schemas']['Tip'][];
+    };
+    readonly Tip: {
+      /** Format: uuid */
+      readonly id: string;
+      /** Format: uuid */
+      readonly appealId: string;
+      readonly language: string;
+      readonly body: string;
+      readonly country: string;
+      readonly city: string;
+      readonly seenWhere: string;
+      readonly seenWhen: string;
+      /** @description Empty when the tipster stayed anonymous */
+      readonly contact: string;
+      /** Format: date-time */
+      readonly receivedAt: string;
+      /** @enum {string} */
+      readonly status: 'new' | 'useful' | 'not_useful' | 'spam' | 'duplicate';
+      readonly duplicateOf: string | null;
+      /** @description An earlier tip with the same words about the same appeal */
+      readonly sameAs: string | null;
+      readonly leadCommentId: string | null;
+      readonly outcome: ('country_narrowed' | 'object_identified') | null;
+      readonly outcomeCountry: string | null;
+      readonly triagedByName: string | null;
+      readonly triagedAt: string | null;
+    };
+    readonly MarkTipRequest: {
+      /** @enum {string} */
+      readonly status: 'new' | 'useful' | 'not_useful' | 'spam';
+    };
+    readonly MergeTipRequest: {
+      /**
+       * Format: uuid
+       * @description The tip this one repeats
+       */
+      readonly into: string;
+    };
+    readonly TipLeadRequest: {
+      /** @default  */
+      readonly note: string;
+    };
+    readonly TipOutcomeRequest: {
+      readonly outcome: ('country_narrowed' | 'object_identified') | null;
+      /** @default null */
+      readonly country: string | null;
+    };
+    readonly HashSetList: {
+      readonly hashSets: readonly components['schemas']['HashSet'][];
+    };
+    readonly HashSet: {
+      readonly name: string;
+      /** @enum {string} */
+      readonly purpose: 'known' | 'known_good';
+      readonly source: string;
+      readonly licence: string | null;
+      /** @enum {string} */
+      readonly trust: 'verified' | 'trusted' | 'unverified';
+      /** @enum {string} */
+      readonly scheme: 'vics_us' | 'uk' | 'industry' | 'none';
+      readonly vicsVariant: string | null;
+      readonly providerShared: boolean;
+      readonly revision: number;
+      readonly entries: number;
+      readonly createdBy: string;
+      readonly createdAt: string;
+      readonly updatedAt: string;
+    };
+    readonly HashSetImportReport: {
+      readonly hashSet: string;
+      readonly dryRun: boolean;
+      readonly format: string;
+      readonly version: string | null;
+      readonly variant: string | null;
+      readonly records: number;
+      readonly added: number;
+      readonly changed: number;
+      readonly unchanged: number;
+      readonly removed: number;
+      readonly skipped: number;
+      /** @description the first skipped records: record number, MediaID, field, reason */
+      readonly problems: readonly string[];
+      readonly miniaturesDropped: number;
+      readonly cases: number;
+      readonly seconds: number;
+    };
+    readonly ProviderFeedbackList: {
+      readonly items: readonly components['schemas']['ProviderFeedbackItem'][];
+      readonly next: number | null;
+    };
+    readonly ProviderFeedbackItem: {
+      readonly id: number;
+      readonly provider: string;
+      readonly type: string;
+      readonly value: string;
+      /** @enum {string} */
+      readonly verdict: 'confirmed' | 'false_positive';
+      readonly note: string | null;
+      readonly receivedAt: string;
+      /** @description how the reported hash matches the set now */
+      readonly match: {
+        /** @enum {string} */
+        readonly match: 'exact' | 'near';
+        readonly distance: number;
+      } | null;
+      readonly review: {
+        /** @enum {string} */
+        readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
+        readonly note: string | null;
+        readonly by: string;
+        readonly at: string;
+      } | null;
+    };
+    readonly FeedbackReviewRequest: {
+      /**
+       * @description negative_bank: a PDQ false positive stops near-matching the set; confirmed; dismissed
+       * @enum {string}
+       */
+      readonly action: 'negative_bank' | 'confirmed' | 'dismissed';
+      readonly note?: string;
+    };
+    readonly FaceSettings: {
+      readonly enabled: boolean;
+      readonly updatedBy: string | null;
+      readonly updatedAt: string | null;
+    };
+    readonly FaceSettingsRequest: {
+      readonly enabled: boolean;
+    };
+    readonly ScanRequested: {
+      readonly requested: boolean;
+    };
+    readonly FaceSearchResponse: {
+      /** @description Cosine similarity from which a face counts as the same person */
+      readonly threshold: number;
+      readonly faces: readonly {
+        readonly box: components['schemas']['FaceBox'];
+        readonly score: number;
+        readonly quality: number;
+      }[];
+      readonly matches: readonly (
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly sha256: string;
+            readonly faceId: number;
+            readonly score: number;
+            readonly box: components['schemas']['FaceBox'];
+            readonly queryFace: number;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly score: number;
+            readonly queryFace: number;
+            /** @description Agencies holding the medium: ask them */
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          }
+      )[];
+    };
+    /** @description In pixels of the original image, from its top-left corner */
+    readonly FaceBox: {
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+    };
+    readonly SeriesFaces: {
+      readonly threshold: number;
+      /** @description How many different people the faces group into */
+      readonly people: number;
+      readonly faces: readonly {
+        readonly faceId: number;
+        /** Format: uuid */
+        readonly mediaId: string;
+        readonly box: components['schemas']['FaceBox'];
+        readonly score: number;
+        readonly quality: number;
+        /** @description Faces with the same number look like one person */
+        readonly person: number;
+      }[];
+    };
+    readonly FaceSuggestionList: {
+      readonly suggestions: readonly components['schemas']['FaceSuggestion'][];
+    };
+    readonly FaceSuggestion: {
+      readonly id: number;
+      readonly score: number;
+      /** @enum {string} */
+      readonly state: 'open' | 'accepted' | 'rejected';
+      readonly decidedBy: string | null;
+      readonly decidedAt: string | null;
+      /** Format: date-time */
+      readonly createdAt: string;
+      /** Format: uuid */
+      readonly seriesId: string;
+      readonly face: {
+        readonly faceId: number;
+        /** Format: uuid */
+        readonly mediaId: string;
+      };
+      readonly other:
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly seriesId: string;
+            readonly faceId: number;
+            /** Format: uuid */
+            readonly mediaId: string;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          };
+    };
+    readonly FaceSuggestionDecision: {
+      /** @enum {string} */
+      readonly decision: 'accept' | 'reject';
+    };
+    readonly MediaText: {
+      /** Format: uuid */
+      readonly mediaId: string;
+      /**
+       * @description pending: the image has not been read yet
+       * @enum {string}
+       */
+      readonly state: 'read' | 'pending';
+      readonly text: string;
+      /** @description Mean word confidence, 0-100 */
+      readonly confidence: number;
+      readonly words: number;
+      /** @description Dominant writing system: latin, cyrillic, arabic, han, ... or none */
+      readonly script: string;
+      readonly scripts: readonly {
+        readonly script: string;
+        readonly share: number;
+      }[];
+      /** @description ISO 639-2 guess from common words, or null */
+      readonly language: string | null;
+      readonly languages: readonly {
+        readonly language: string;
+        readonly score: number;
+      }[];
+      /** @description Where that language is mainly written: a clue to the country of production */
+      readonly countries: readonly string[];
+      readonly error: string | null;
+      readonly readAt: string | null;
+    };
+    readonly TextSearchResponse: {
+      readonly hits: readonly (
+        | {
+            /** @constant */
+            readonly restricted: false;
+            /** Format: uuid */
+            readonly mediaId: string;
+            readonly sha256: string;
+            readonly rank: number;
+            /** @description The passage, hits marked «like this» */
+            readonly snippet: string;
+          }
+        | {
+            /** @constant */
+            readonly restricted: true;
+            readonly rank: number;
+            readonly ask: readonly {
+              readonly name: string;
+              readonly country: string;
+              readonly contact: string | null;
+            }[];
+          }
+      )[];
+    };
+    readonly SeriesTextClues: {
+      readonly media: number;
+      readonly withText: number;
+      readonly scripts: readonly {
+        readonly script: string;
+        readonly media: number;
+      }[];
+      readonly languages: readonly {
+        readonly language: string;
+        readonly media: number;
+        readonly countries: readonly string[];
+      }[];
+    };
+    readonly TextScanRequested: {
+      readonly requested: boolean;
     };
     readonly SimilarityResults: {
       readonly probe: {
@@ -7817,6 +8804,66 @@ export interface operations {
       };
     };
   };
+  readonly getDisseminationArchive: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+        /** @description ISO 3166-1 alpha-2 country code */
+        readonly country: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The package (zip attachment) */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/zip': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   readonly disseminatePackage: {
     readonly parameters: {
       readonly query?: never;
@@ -8789,6 +9836,1961 @@ export interface operations {
         };
         content: {
           readonly 'application/json': components['schemas']['CategoryView'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listAppeals: {
+    readonly parameters: {
+      readonly query?: {
+        readonly state?: 'proposed' | 'live' | 'rejected' | 'unpublished';
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The appeals */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['AppealList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly proposeAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ProposeAppealRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Proposed */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The picture cannot be decoded */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The appeal */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getAppealImage: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A JPEG image */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'image/jpeg': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly reviewAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['ReviewAppealRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Reviewed */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly unpublishAppeal: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Unpublished */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setAppealOutcome: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['AppealOutcomeRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Appeal'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listTips: {
+    readonly parameters: {
+      readonly query?: {
+        readonly status?: 'new' | 'useful' | 'not_useful' | 'spam' | 'duplicate';
+        readonly appealId?: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The tips */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TipList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly markTip: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['MarkTipRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Marked */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly mergeTip: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['MergeTipRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Merged */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly tipToLead: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['TipLeadRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Attached */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not in a state that allows this */
+      readonly 409: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setTipOutcome: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['TipOutcomeRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Recorded */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Tip'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly exportCaseVics: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description VICS 2.0 variant: US and Default/CUSTOM write VICS 0-5 categories, UK writes A/B/C/NP */
+        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A VICS 2.0 #Cases document (streamed): hashes, categories, file names and paths, EXIF, series */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly exportSeriesVics: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description VICS 2.0 variant: US and Default/CUSTOM write VICS 0-5 categories, UK writes A/B/C/NP */
+        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A VICS 2.0 #Cases document (streamed): hashes, categories, file names and paths, EXIF, series */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listHashSets: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The hash sets */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly importHashSet: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description default: the uploaded file name */
+        readonly source?: string;
+        readonly licence?: string;
+        readonly trust?: 'verified' | 'trusted' | 'unverified';
+        /** @description default: from the VICS variant */
+        readonly scheme?: 'vics_us' | 'uk' | 'industry' | 'none';
+        readonly purpose?: 'known' | 'known_good';
+        /** @description replace: the file is the whole set (entries it lacks are removed); add: merged */
+        readonly mode?: 'replace' | 'add';
+        /** @description check everything and report, store nothing */
+        readonly dryRun?: 'true' | 'false';
+        /** @description skip invalid records (listed in problems) instead of refusing the file */
+        readonly bestEffort?: 'true' | 'false';
+        /** @description every entry is INTERPOL Baseline material */
+        readonly baseline?: 'true' | 'false';
+        /** @description offer the set to provider organisations */
+        readonly providerShared?: 'true' | 'false';
+        /** @description bare hashes of a plain list */
+        readonly hashType?: 'md5' | 'sha1' | 'sha256' | 'pdq';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    /** @description Exactly one file part: VICS JSON (1.x or 2.0), CSV, PDQ list, NSRL or plain list */
+    readonly requestBody: {
+      readonly content: {
+        readonly 'multipart/form-data': {
+          readonly file?: readonly string[];
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Dry run: what the import would do */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetImportReport'];
+        };
+      };
+      /** @description Imported */
+      readonly 201: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['HashSetImportReport'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description The file cannot be imported (nothing was) */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly exportHashSet: {
+    readonly parameters: {
+      readonly query?: {
+        readonly format?: 'vics' | 'csv' | 'pdq';
+        /** @description VICS 2.0 variant (default: as imported) */
+        readonly variant?: 'US' | 'UK' | 'CUSTOM' | 'Default';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The hash set in the chosen format */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/octet-stream': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listHashSetFeedback: {
+    readonly parameters: {
+      readonly query?: {
+        readonly status?: 'open' | 'reviewed' | 'all';
+        readonly limit?: number;
+        /** @description the `next` of the previous page */
+        readonly before?: number;
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The reports */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderFeedbackList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly reviewHashSetFeedback: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly name: string;
+        readonly id: number;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['FeedbackReviewRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description Reviewed */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ProviderFeedbackItem'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getFaceSettings: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The setting */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSettings'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly setFaceSettings: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['FaceSettingsRequest'];
+      };
+    };
+    readonly responses: {
+      /** @description The new setting */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSettings'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly requestFaceScan: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Requested */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['ScanRequested'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly searchFaces: {
+    readonly parameters: {
+      readonly query?: {
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** @description One file part: the photo (JPEG, PNG, WebP...) */
+    readonly requestBody: {
+      readonly content: {
+        readonly 'multipart/form-data': {
+          readonly file?: readonly string[];
+        };
+      };
+    };
+    readonly responses: {
+      /** @description Faces found in the photo and candidates */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSearchResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Too large */
+      readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not a readable image */
+      readonly 422: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listSeriesFaces: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The faces */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SeriesFaces'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listFaceSuggestions: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The suggestions */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSuggestionList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly decideFaceSuggestion: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody: {
+      readonly content: {
+        readonly 'application/json': components['schemas']['FaceSuggestionDecision'];
+      };
+    };
+    readonly responses: {
+      /** @description The decided suggestion */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSuggestion'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getFaceCrop: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description blurred greyscale (default) or clear (needs media.preview.clear; audited) */
+        readonly variant?: 'blurred' | 'clear';
+      };
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description A WebP image */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'image/webp': string;
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getMediaText: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The text */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['MediaText'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly searchTexts: {
+    readonly parameters: {
+      readonly query: {
+        /** @description Words to find (web search syntax: "phrase", -not, or) */
+        readonly q: string;
+        readonly limit?: number;
+      };
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Hits, best first */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TextSearchResponse'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly getSeriesTextClues: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The clues */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['SeriesTextClues'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly requestTextScan: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description Requested */
+      readonly 202: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['TextScanRequested'];
         };
       };
       /** @description Invalid request */
