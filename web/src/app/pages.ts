@@ -11,6 +11,7 @@ import { taskforcePages } from '../pages/taskforce/taskforce.pages';
 import { youPages } from '../pages/you/you.pages';
 import { appealPages } from '../pages/appeals/appeals.pages';
 import { tipPages } from '../pages/tips/tips.pages';
+import { similarPages } from '../pages/similar/similar.pages';
 import type { PageDefinition } from './page-registry';
 
 /**
@@ -31,4 +32,5 @@ export const PAGES: readonly PageDefinition[] = [
   ...adminPages,
   ...auditPages,
   ...youPages,
+  ...similarPages,
 ];

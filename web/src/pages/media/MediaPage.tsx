@@ -18,7 +18,9 @@ export function MediaPage({ id }: { id: string }): ReactNode {
     <Loaded state={medium} what="the medium">
       {(item) => (
         <>
-          <PageHeader title={`Medium ${item.sha256.slice(0, 16)}…`} />
+          <PageHeader title={`Medium ${item.sha256.slice(0, 16)}…`}>
+            {item.kind === 'image' ? <Link to={`/similar/media/${item.id}`}>Find similar places</Link> : null}
+          </PageHeader>
           <div className="media-detail">
             <div>
               {(item.kind === 'image' || item.kind === 'video') && can(session, 'media.preview') ? (

@@ -108,6 +108,12 @@ export function ClueBoard({ series }: { series: Schemas['SeriesDetail'] }): Reac
                     </td>
                     <td>{clue.createdBy}</td>
                     <td>
+                      <Link
+                        to={`/similar/clue/${clue.id}?media=${clue.mediaId}`}
+                        aria-label={`Find this object: clue ${kindLabel(clue.kind)} ${clue.note}`.trim()}
+                      >
+                        Find this object
+                      </Link>{' '}
                       {series.agencyId === session.user.agency.id && can(session, 'appeal.propose') ? (
                         <Link to={`/appeals/propose/${series.id}/${clue.id}`}>Propose appeal</Link>
                       ) : null}
