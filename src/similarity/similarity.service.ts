@@ -4,6 +4,7 @@ import type { FsBlobStore } from '#haven/platform/evidence/fs-blob-store.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { decodeForHashing } from '#haven/ingest/image/decode-image.js';
 import { sniffMediaType } from '#haven/ingest/media-types/sniff.js';
+import { mirroredBreadth, verifyCandidates } from '#haven/signals/orb/verify-candidates.js';
 import { orbSignal } from '#haven/signals/orb/orb-signal.js';
 import type { DecodedImage } from '#haven/signals/signal-type.js';
 import { SimilarityIndex } from './similarity-index.js';
@@ -183,17 +184,22 @@ export class SimilarityService {
     if (features.count === 0) {
       return { probe, hits: [] };
     }
-    const candidates = this.#index.candidates(features, Math.max(this.deps.verifyCandidates, limit) + 1);
-    const stored = await similarityRepository.featuresByIds(
-      this.deps.db,
-      candidates.map((c) => c.id),
+    const mirrored = await orbSignal.extract(image, region, true);
+    const breadth = Math.max(this.deps.verifyCandidates, limit) + 1;
+    const direct = this.#index.candidates(features, breadth).map((c) => c.id);
+    const flipped = this.#index.candidates(mirrored, mirroredBreadth(breadth)).map((c) => c.id);
+    const stored = await similarityRepository.featuresByIds(this.deps.db, [
+      ...new Set([...direct, ...flipped]),
+    ]);
+    const verified = await verifyCandidates(
+      { direct: features, mirrored },
+      { direct: new Set(direct), mirrored: new Set(flipped) },
+      stored.filter((candidate) => candidate.mediaId !== options.excludeMediaId),
+      (candidate) => candidate.featureId,
+      { allowSecondPlane: region === null },
     );
     const hits: SimilarityHit[] = [];
-    for (const candidate of stored) {
-      if (candidate.mediaId === options.excludeMediaId) {
-        continue;
-      }
-      const verification = await orbSignal.verify(features, candidate, { allowSecondPlane: region === null });
+    for (const { candidate, verification } of verified) {
       if (verification.inliers < this.deps.minInliers) {
         continue;
       }

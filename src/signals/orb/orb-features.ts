@@ -38,11 +38,14 @@ export const ORB_PIPELINE = 'orb-opencv-4.12.0;grey;long-side=800;n=1000;fast=12
 /**
  * ORB keypoints and descriptors, computed in memory. A region is cut out first (clamped by the
  * caller) and resized on its own, so a small object gets as many keypoints as a whole room.
+ * `mirror` describes the left-right flipped picture (ORB descriptors are not mirror-invariant and
+ * flipped copies are common), with its points still given in the unflipped original's pixels.
  */
 export async function extractOrb(
   image: DecodedImage,
   region: Region | null = null,
   options: ExtractOptions = DEFAULT_EXTRACT,
+  mirror = false,
 ): Promise<LocalFeatures> {
   const area = region ?? { x: 0, y: 0, width: image.width, height: image.height };
   const scale = Math.min(options.workingSide / Math.max(area.width, area.height), 2);
@@ -54,6 +57,7 @@ export async function extractOrb(
     .extract({ left: area.x, top: area.y, width: area.width, height: area.height })
     .greyscale()
     .resize(targetWidth, targetHeight, { fit: 'fill', kernel: 'linear' })
+    .flop(mirror)
     .raw()
     .toBuffer({ resolveWithObject: true });
   const { cv } = await loadOpenCv();
@@ -71,7 +75,8 @@ export async function extractOrb(
     const sy = area.height / grey.info.height;
     for (let i = 0; i < count; i += 1) {
       const { pt } = keypoints.get(i);
-      points[i * 2] = area.x + (pt.x + 0.5) * sx - 0.5;
+      const x = mirror ? grey.info.width - 1 - pt.x : pt.x;
+      points[i * 2] = area.x + (x + 0.5) * sx - 0.5;
       points[i * 2 + 1] = area.y + (pt.y + 0.5) * sy - 0.5;
     }
     return {

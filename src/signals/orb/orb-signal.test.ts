@@ -50,6 +50,28 @@ describe('ORB local features', () => {
     }
   }, 60_000);
 
+  it('finds a left-right flipped copy through the mirrored query, with points in the unflipped query', async () => {
+    const box = await decode('object', 'box', 'box.png');
+    const flippedPixels = await sharp(box.data, {
+      raw: { width: box.width, height: box.height, channels: box.channels },
+    })
+      .flop()
+      .raw()
+      .toBuffer();
+    const flipped = await orbSignal.extract({ ...box, data: flippedPixels });
+    const direct = await orbSignal.extract(box);
+    const mirrored = await orbSignal.extract(box, null, true);
+    const asIs = await orbSignal.verify(direct, flipped, { allowSecondPlane: false });
+    const throughMirror = await orbSignal.verify(mirrored, flipped, { allowSecondPlane: false });
+    expect(throughMirror.inliers).toBeGreaterThanOrEqual(40);
+    expect(throughMirror.inliers).toBeGreaterThan(asIs.inliers * 3);
+    // A query point at x lands near width - 1 - x in the flipped copy (same y).
+    for (const pair of throughMirror.pairs) {
+      expect(Math.abs(pair.candidate[0] - (box.width - 1 - pair.query[0]))).toBeLessThan(4);
+      expect(Math.abs(pair.candidate[1] - pair.query[1])).toBeLessThan(4);
+    }
+  }, 60_000);
+
   it('keeps region keypoints inside the region, in original pixels', async () => {
     const scene = await decode('object', 'box', 'box_in_scene.png');
     const features = await orbSignal.extract(scene, { x: 90, y: 150, width: 190, height: 160 });

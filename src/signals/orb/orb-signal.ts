@@ -9,14 +9,20 @@ import {
 import { descriptorWords } from './descriptor-hamming.js';
 import { verifyPair, type Verification, type VerifyOptions } from './geometric-verification.js';
 import { InvertedFile } from './inverted-file.js';
-import { extractOrb, ORB_PIPELINE, type LocalFeatures, type Region } from './orb-features.js';
+import {
+  DEFAULT_EXTRACT,
+  extractOrb,
+  ORB_PIPELINE,
+  type LocalFeatures,
+  type Region,
+} from './orb-features.js';
 
 /**
  * ORB keypoints with 256-bit descriptors (OpenCV WebAssembly), a k-majority binary vocabulary, an
  * idf-weighted inverted file for candidates, and RANSAC homographies to verify and explain them.
  */
 export interface OrbSignal extends LocalFeatureSignalType {
-  extract(image: DecodedImage, region?: Region | null): Promise<LocalFeatures>;
+  extract(image: DecodedImage, region?: Region | null, mirror?: boolean): Promise<LocalFeatures>;
   trainVocabulary(descriptors: Uint8Array): BinaryVocabulary;
   words(vocabulary: BinaryVocabulary, features: Pick<LocalFeatures, 'descriptors'>): Uint32Array;
   createIndex(vocabulary: BinaryVocabulary): InvertedFile;
@@ -31,7 +37,7 @@ export const orbSignal: OrbSignal = {
   name: 'orb',
   contentKinds: ['image'],
   pipelineVersion: ORB_PIPELINE,
-  extract: (image, region = null) => extractOrb(image, region),
+  extract: (image, region = null, mirror = false) => extractOrb(image, region, DEFAULT_EXTRACT, mirror),
   trainVocabulary: (descriptors) => trainVocabulary(descriptorWords(descriptors)),
   words: (vocabulary, features) => quantise(vocabulary, descriptorWords(features.descriptors)),
   createIndex: (vocabulary) => new InvertedFile(vocabulary.wordCount),
