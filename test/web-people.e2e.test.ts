@@ -159,7 +159,8 @@ describe.runIf(!onPostgres())('victims and offenders in Chromium', () => {
         .getByRole('table', { name: 'Victims' })
         .getByRole('row')
         .filter({ hasText: 'V-GARDEN-1' });
-      expect(await annaRow.textContent()).toContain('by Agency East (PL) on 2026-11-25');
+      // Agency names arrive with their own request, after the rows.
+      await annaRow.filter({ hasText: 'by Agency East (PL) on 2026-11-25' }).waitFor();
       expect(await annaRow.textContent()).toContain('2026-11-26');
       await screenshot(anna, 'people-04-list');
       await annaRow.getByRole('link', { name: garden! }).click();

@@ -12,6 +12,8 @@ import { DateInput } from './VictimDetailPage';
 export function OffenderDetailPage({ id }: { id: string }): ReactNode {
   const { session } = useSession();
   const offender = useLoad(() => api.get('/api/v1/offenders/{id}', { path: { id } }), [id]);
+  // Kept here: the form is rebuilt from the reloaded record after a save, which would lose it.
+  const [saved, setSaved] = useState(false);
   const series = useLoad(() => api.get('/api/v1/series'), []);
   const agencies = useLoad(() => api.get('/api/v1/agencies'), []);
   return (
@@ -36,7 +38,18 @@ export function OffenderDetailPage({ id }: { id: string }): ReactNode {
             </dl>
           </section>
           {person.own && can(session, 'series.manage') ? (
-            <EditOffenderForm key={JSON.stringify(person)} offender={person} onSaved={offender.reload} />
+            <EditOffenderForm
+              key={JSON.stringify(person)}
+              offender={person}
+              saved={saved}
+              onSaving={() => {
+                setSaved(false);
+              }}
+              onSaved={() => {
+                setSaved(true);
+                offender.reload();
+              }}
+            />
           ) : null}
           <SeriesLinks
             kind="offenders"
@@ -50,22 +63,30 @@ export function OffenderDetailPage({ id }: { id: string }): ReactNode {
   );
 }
 
-function EditOffenderForm({ offender, onSaved }: { offender: Offender; onSaved: () => void }): ReactNode {
+function EditOffenderForm({
+  offender,
+  saved,
+  onSaving,
+  onSaved,
+}: {
+  offender: Offender;
+  saved: boolean;
+  onSaving: () => void;
+  onSaved: () => void;
+}): ReactNode {
   const [identified, setIdentified] = useState(offender.identified);
   const [arrestedAt, setArrestedAt] = useState(offender.arrestedAt ?? '');
   const [notes, setNotes] = useState(offender.notes);
   const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
   const submit = async (event: SyntheticEvent): Promise<void> => {
     event.preventDefault();
     setError(undefined);
-    setSaved(false);
+    onSaving();
     try {
       await api.patch('/api/v1/offenders/{id}', {
         path: { id: offender.id },
         body: { identified, arrestedAt: arrestedAt || null, notes: notes.trim() },
       });
-      setSaved(true);
       onSaved();
     } catch (failure) {
       api.noteFailure(failure);

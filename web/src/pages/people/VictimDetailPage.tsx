@@ -13,6 +13,8 @@ import { SeriesLinks } from './SeriesLinks';
 export function VictimDetailPage({ id }: { id: string }): ReactNode {
   const { session } = useSession();
   const victim = useLoad(() => api.get('/api/v1/victims/{id}', { path: { id } }), [id]);
+  // Kept here: the form is rebuilt from the reloaded record after a save, which would lose it.
+  const [saved, setSaved] = useState(false);
   const series = useLoad(() => api.get('/api/v1/series'), []);
   const agencies = useLoad(() => api.get('/api/v1/agencies'), []);
   const list = agencies.data?.agencies;
@@ -46,7 +48,18 @@ export function VictimDetailPage({ id }: { id: string }): ReactNode {
             </dl>
           </section>
           {person.own && can(session, 'series.manage') ? (
-            <EditVictimForm key={JSON.stringify(person)} victim={person} onSaved={victim.reload} />
+            <EditVictimForm
+              key={JSON.stringify(person)}
+              victim={person}
+              saved={saved}
+              onSaving={() => {
+                setSaved(false);
+              }}
+              onSaved={() => {
+                setSaved(true);
+                victim.reload();
+              }}
+            />
           ) : null}
           {!person.own && !person.identified && can(session, 'series.manage') ? (
             <IdentifyForm victim={person} onSaved={victim.reload} />
@@ -63,7 +76,17 @@ export function VictimDetailPage({ id }: { id: string }): ReactNode {
   );
 }
 
-function EditVictimForm({ victim, onSaved }: { victim: Victim; onSaved: () => void }): ReactNode {
+function EditVictimForm({
+  victim,
+  saved,
+  onSaving,
+  onSaved,
+}: {
+  victim: Victim;
+  saved: boolean;
+  onSaving: () => void;
+  onSaved: () => void;
+}): ReactNode {
   const [sex, setSex] = useState(victim.sex);
   const [ageMin, setAgeMin] = useState(victim.ageMin === null ? '' : String(victim.ageMin));
   const [ageMax, setAgeMax] = useState(victim.ageMax === null ? '' : String(victim.ageMax));
@@ -72,11 +95,10 @@ function EditVictimForm({ victim, onSaved }: { victim: Victim; onSaved: () => vo
   const [safeguardedAt, setSafeguardedAt] = useState(victim.safeguardedAt ?? '');
   const [notes, setNotes] = useState(victim.notes);
   const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
   const submit = async (event: SyntheticEvent): Promise<void> => {
     event.preventDefault();
     setError(undefined);
-    setSaved(false);
+    onSaving();
     try {
       await api.patch('/api/v1/victims/{id}', {
         path: { id: victim.id },
@@ -90,7 +112,6 @@ function EditVictimForm({ victim, onSaved }: { victim: Victim; onSaved: () => vo
           notes: notes.trim(),
         },
       });
-      setSaved(true);
       onSaved();
     } catch (failure) {
       api.noteFailure(failure);
