@@ -168,7 +168,8 @@ describe.runIf(!onPostgres())('taskforce sprint in Chromium', () => {
       await assign(bedroom, 'Agency East (PL)');
       await assign(kitchen, 'Agency West (FR)');
       const rows = cora.getByRole('table', { name: 'Series in the sprint' }).locator('tbody tr');
-      expect(await rows.count()).toBe(2);
+      // The table reloads after the confirmation shows.
+      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
       expect((await cora.getByTestId('assignment-outcome').allTextContents()).sort()).toEqual([
         'pending',
         'pending',
