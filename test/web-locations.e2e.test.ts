@@ -1,21 +1,13 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { onPostgres } from './support/test-database.js';
-import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { firstSignIn } from './support/web-session.js';
+import { e2eBrowser, westAndEast } from './support/web-e2e.js';
 import { seriesFromUpload } from './support/web-workspace.js';
 import { pictureWithGps } from './support/workspace.js';
-import {
-  adminCreateAgency,
-  adminCreateUser,
-  buildWebApp,
-  startHavenProcess,
-  type HavenProcess,
-} from './support/haven-server-process.js';
+import { startHavenProcess, type HavenProcess } from './support/haven-server-process.js';
 
 /**
  * Locations in the browser: the owner (Agency West) records the probable country with confidence
@@ -24,43 +16,15 @@ import {
  * (offline borders). pglite project only.
  */
 describe.runIf(!onPostgres())('series locations in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
-
-  beforeAll(async () => {
-    webDir = path.join(tempDir('haven-web-locations-'), 'dist');
-    buildWebApp(webDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    return context.newPage();
-  }
+  const e2e = e2eBrowser('haven-web-locations-');
+  const newPage = e2e.newPage;
 
   it('the owner records country and places, another agency adds one, GPS shows its country', async () => {
     const dataDir = freshDataDir();
-    await adminCreateAgency(dataDir, 'Agency West', 'FR');
-    await adminCreateAgency(dataDir, 'Agency East', 'PL');
-    const annaPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency West',
-      username: 'anna',
-      displayName: 'Anna West',
-      roles: 'investigator',
-    });
-    const benPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency East',
-      username: 'ben',
-      displayName: 'Ben East',
-      roles: 'investigator',
-    });
+    const { annaPassword, benPassword } = await westAndEast(dataDir);
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
+      server = await startHavenProcess(dataDir, e2e.webDir());
       const { url } = server;
       const anna = await newPage();
       await firstSignIn(anna, url, 'anna', annaPassword);

@@ -1,19 +1,11 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { onPostgres } from './support/test-database.js';
-import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { firstSignIn } from './support/web-session.js';
+import { e2eBrowser, westAndEast } from './support/web-e2e.js';
 import { mainMenu, seriesFromUpload } from './support/web-workspace.js';
-import {
-  adminCreateAgency,
-  adminCreateUser,
-  buildWebApp,
-  startHavenProcess,
-  type HavenProcess,
-} from './support/haven-server-process.js';
+import { startHavenProcess, type HavenProcess } from './support/haven-server-process.js';
 
 /**
  * Victims and offenders in the browser: Agency West records a victim who appears in two of its
@@ -21,43 +13,15 @@ import {
  * and safeguarded the child, and Agency West sees by whom and when. pglite project only.
  */
 describe.runIf(!onPostgres())('victims and offenders in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
-
-  beforeAll(async () => {
-    webDir = path.join(tempDir('haven-web-people-'), 'dist');
-    buildWebApp(webDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    return context.newPage();
-  }
+  const e2e = e2eBrowser('haven-web-people-');
+  const newPage = e2e.newPage;
 
   it('agency West records a victim in two series and an offender; agency East identifies the child', async () => {
     const dataDir = freshDataDir();
-    await adminCreateAgency(dataDir, 'Agency West', 'FR');
-    await adminCreateAgency(dataDir, 'Agency East', 'PL');
-    const annaPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency West',
-      username: 'anna',
-      displayName: 'Anna West',
-      roles: 'investigator',
-    });
-    const benPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency East',
-      username: 'ben',
-      displayName: 'Ben East',
-      roles: 'investigator',
-    });
+    const { annaPassword, benPassword } = await westAndEast(dataDir);
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
+      server = await startHavenProcess(dataDir, e2e.webDir());
       const { url } = server;
 
       const anna = await newPage();

@@ -1,20 +1,12 @@
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { onPostgres } from './support/test-database.js';
-import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { firstSignIn } from './support/web-session.js';
-import {
-  adminCreateAgency,
-  adminCreateUser,
-  buildWebApp,
-  startHavenProcess,
-  type HavenProcess,
-} from './support/haven-server-process.js';
+import { e2eBrowser, westAndEast } from './support/web-e2e.js';
+import { startHavenProcess, type HavenProcess } from './support/haven-server-process.js';
 
 /**
  * Series in the browser, across two agencies, against a real `haven serve` process in real
@@ -22,43 +14,15 @@ import {
  * databases.
  */
 describe.runIf(!onPostgres())('series in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
-
-  beforeAll(async () => {
-    webDir = path.join(tempDir('haven-web-series-'), 'dist');
-    buildWebApp(webDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    return context.newPage();
-  }
+  const e2e = e2eBrowser('haven-web-series-');
+  const newPage = e2e.newPage;
 
   it('agency A builds a series from a triage, moves it on, shares it and mentions agency B, who answers', async () => {
     const dataDir = freshDataDir();
-    await adminCreateAgency(dataDir, 'Agency West', 'FR');
-    await adminCreateAgency(dataDir, 'Agency East', 'PL');
-    const annaPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency West',
-      username: 'anna',
-      displayName: 'Anna West',
-      roles: 'investigator',
-    });
-    const benPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency East',
-      username: 'ben',
-      displayName: 'Ben East',
-      roles: 'investigator',
-    });
+    const { annaPassword, benPassword } = await westAndEast(dataDir);
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
+      server = await startHavenProcess(dataDir, e2e.webDir());
       const { url } = server;
 
       // Anna uploads three generated pictures into a case and processes them.
