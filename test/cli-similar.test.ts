@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, runCli } from './support/cli.js';
 import { freshDataDir } from './support/haven-fixture.js';
+import { onPostgres } from './support/test-database.js';
 import { readTsv, sharedPath } from './support/shared-data.js';
 import { tempDir } from './support/temp-dir.js';
 
@@ -47,57 +48,63 @@ function toItem(file: string, group: string): Item {
 }
 
 describe('haven similar', () => {
-  it('finds other views of a place among the first ten results (recall), and an object from a region', async () => {
-    // One data directory for the whole scenario: freshDataDir() is removed after each test.
-    const data = freshDataDir();
-    const held = heldSet();
-    const ingest = await runCli([
-      'ingest',
-      '--case',
-      'SIM-1',
-      '--data',
-      data,
-      ...held.map((item) => item.file),
-    ]);
-    expect(ingest.code, ingest.stderr).toBe(0);
-    let found = 0;
-    let queries = 0;
-    const groupOf = new Map(held.map((item) => [item.sha256, item.group]));
-    for (const group of GROUPS) {
-      const query = held.find((item) => item.group === group)!;
-      const result = await runCli(['similar', query.file, '--data', data, '--limit', '10', '--json']);
+  // The search itself runs on both databases in api-similarity; this long scenario (one process per
+  // query) checks the command's ranking and output, which do not depend on the database.
+  it.runIf(!onPostgres())(
+    'finds other views of a place among the first ten results (recall), and an object from a region',
+    async () => {
+      // One data directory for the whole scenario: freshDataDir() is removed after each test.
+      const data = freshDataDir();
+      const held = heldSet();
+      const ingest = await runCli([
+        'ingest',
+        '--case',
+        'SIM-1',
+        '--data',
+        data,
+        ...held.map((item) => item.file),
+      ]);
+      expect(ingest.code, ingest.stderr).toBe(0);
+      let found = 0;
+      let queries = 0;
+      const groupOf = new Map(held.map((item) => [item.sha256, item.group]));
+      for (const group of GROUPS) {
+        const query = held.find((item) => item.group === group)!;
+        const result = await runCli(['similar', query.file, '--data', data, '--limit', '10', '--json']);
+        expect(result.code, result.stderr).toBe(0);
+        const lines = jsonLines(result.stdout);
+        for (const line of lines) {
+          expect(Object.keys(line)).toEqual(['sha256', 'score', 'inliers', 'kind']);
+          expect(line.kind).toBe('place');
+          expect(line.score).toBeGreaterThan(0);
+          expect(line.score).toBeLessThanOrEqual(1);
+        }
+        // The query itself is held too; a hit is another image of its group.
+        const others = lines.filter((line) => line.sha256 !== query.sha256);
+        queries += 1;
+        if (others.some((line) => groupOf.get(String(line.sha256)) === group)) {
+          found += 1;
+        }
+        // Unrelated pictures stay below the default acceptance threshold.
+        const negatives = others.filter((line) => groupOf.get(String(line.sha256))?.startsWith('neg_'));
+        expect(negatives, `${group}: negatives accepted`).toEqual([]);
+      }
+      // Measured 6 of 9 here: ORB cannot link the two aerial views, the piazza's night view or the
+      // farther views of the street (see npm run bench:similarity for recall over every group).
+      expect(found / queries).toBeGreaterThanOrEqual(0.6);
+
+      const scene = sharedPath('testdata', 'object', 'box', 'box_in_scene.png');
+      const box = toItem(path.join('object', 'box', 'box.png'), 'obj_bastoncini_box');
+      // The box of pasta in box_in_scene.png (512x384) lies left of the centre.
+      const result = await runCli(['similar', scene, '--region', '90,150,190,160', '--data', data, '--json']);
       expect(result.code, result.stderr).toBe(0);
       const lines = jsonLines(result.stdout);
-      for (const line of lines) {
-        expect(Object.keys(line)).toEqual(['sha256', 'score', 'inliers', 'kind']);
-        expect(line.kind).toBe('place');
-        expect(line.score).toBeGreaterThan(0);
-        expect(line.score).toBeLessThanOrEqual(1);
-      }
-      // The query itself is held too; a hit is another image of its group.
-      const others = lines.filter((line) => line.sha256 !== query.sha256);
-      queries += 1;
-      if (others.some((line) => groupOf.get(String(line.sha256)) === group)) {
-        found += 1;
-      }
-      // Unrelated pictures stay below the default acceptance threshold.
-      const negatives = others.filter((line) => groupOf.get(String(line.sha256))?.startsWith('neg_'));
-      expect(negatives, `${group}: negatives accepted`).toEqual([]);
-    }
-    // Measured 6 of 9 here: ORB cannot link the two aerial views, the piazza's night view or the
-    // farther views of the street (see npm run bench:similarity for recall over every group).
-    expect(found / queries).toBeGreaterThanOrEqual(0.6);
-
-    const scene = sharedPath('testdata', 'object', 'box', 'box_in_scene.png');
-    const box = toItem(path.join('object', 'box', 'box.png'), 'obj_bastoncini_box');
-    // The box of pasta in box_in_scene.png (512x384) lies left of the centre.
-    const result = await runCli(['similar', scene, '--region', '90,150,190,160', '--data', data, '--json']);
-    expect(result.code, result.stderr).toBe(0);
-    const lines = jsonLines(result.stdout);
-    expect(lines.length, result.stdout + result.stderr).toBeGreaterThan(0);
-    expect(lines.every((line) => line.kind === 'object')).toBe(true);
-    expect(lines.map((line) => line.sha256)).toContain(box.sha256);
-  }, 900_000);
+      expect(lines.length, result.stdout + result.stderr).toBeGreaterThan(0);
+      expect(lines.every((line) => line.kind === 'object')).toBe(true);
+      expect(lines.map((line) => line.sha256)).toContain(box.sha256);
+    },
+    900_000,
+  );
 
   it('refuses hostile input with a clear error', async () => {
     const data = freshDataDir();
