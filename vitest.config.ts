@@ -19,6 +19,9 @@ function project(databaseMode: 'pglite' | 'postgres', globalSetup: string[]): Te
       testTimeout: 60_000,
       hookTimeout: 120_000,
       pool: 'forks',
+      // Two files at a time: most files wait on child processes, servers or the browser, and vitest's
+      // default on a 2-core machine (cores - 1) runs them one by one, past CI's 30 minutes.
+      maxWorkers: 2,
       provide: { databaseMode },
       globalSetup,
     },
