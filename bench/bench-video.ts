@@ -2,18 +2,18 @@
  * Video benchmark.
  *   1. Throughput: seconds of 720p H.264 video analysed per second of wall time at the default
  *      sampling (probe, 5 frames/s vPDQ with collapse, scene pictures, sound fingerprint), against
- *      ffmpeg decoding the same file and doing nothing else (the floor any analysis stands on).
+ *      ffmpeg decoding the same file and doing nothing else, per stage, and in CPU seconds.
  *   2. Match time: a clip's distinct frames looked up in a multi-index of 1M stored frame hashes,
  *      against a brute-force scan of the same hashes (also the recall check).
  *   3. Match rates per transformation: clips cut at several offsets, re-encoded, rescaled,
  *      letterboxed, against the source, with the default sampling and with vPDQ's 1/s reference.
  * The video is generated with ffmpeg at run time. Prints one JSON line per figure.
  *
- *   npm run bench:video [-- --seconds 60 --stored 1000000]
+ *   npm run bench:video [-- --seconds 60 --stored 1000000 --repeats 3 --only throughput|match|rates]
  */
 import { execFileSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -21,7 +21,9 @@ import { demoSvg, type DemoTheme } from '#haven/demo/demo-pictures.js';
 import { PdqFlatIndex } from '#haven/signals/pdq/flat-index.js';
 import { PdqMultiIndex } from '#haven/signals/pdq/mih-index.js';
 import { compareVideos, distinctHashes, type FrameHash } from '#haven/signals/vpdq/vpdq-match.js';
-import { analyseVideoFile } from '#haven/video/video-analyser.js';
+import { audioFingerprint } from '#haven/video/audio-fingerprint.js';
+import { sampleFrames } from '#haven/video/frame-sampler.js';
+import { analyseVideoFile, hashingSize } from '#haven/video/video-analyser.js';
 import { hashVideoFrames } from '#haven/video/video-hasher.js';
 import { probeVideo } from '#haven/video/video-probe.js';
 import type { VideoSampling } from '#haven/video/video.types.js';
@@ -119,41 +121,115 @@ function clip(
   return out;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
-  const start = process.hrtime.bigint();
-  const value = await work();
-  return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+interface Timed<T> {
+  value: T;
+  seconds: number;
+  /** CPU seconds of this process and of the tools it ran (ffmpeg, fpcalc, ffprobe). */
+  cpuSeconds: number;
 }
 
-async function throughput(film: string, duration: number): Promise<FrameHash[]> {
-  const decode = await timed(() => {
-    ffmpeg(['-i', film, '-map', '0:v:0', '-f', 'null', '-']);
-    return Promise.resolve();
-  });
-  const analysed = await timed(() => analyseVideoFile(film, DEFAULT_SAMPLING));
-  const reference = await timed(async () => {
-    const probe = await probeVideo(film);
-    return hashVideoFrames(film, probe, { secondsPerSample: 1, sceneThreshold: null });
-  });
-  const speed = duration / analysed.seconds;
-  const decodeSpeed = duration / decode.seconds;
+/** User + system CPU seconds of the tools this process ran and waited for (Linux; 0 elsewhere). */
+function childCpuSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    // Fields 16 and 17 of stat (cutime, cstime), counted from the state field (3).
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = 100;
+
+async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
+  const cpu = process.cpuUsage();
+  const children = childCpuSeconds();
+  const start = process.hrtime.bigint();
+  const value = await work();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const own = process.cpuUsage(cpu);
+  return { value, seconds, cpuSeconds: (own.user + own.system) / 1e6 + childCpuSeconds() - children };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const round = (value: number, digits = 2): number => Number(value.toFixed(digits));
+
+/**
+ * Runs the same film through each stage `repeats` times, interleaved so that the load of a shared
+ * machine falls on all of them alike, and reports medians. Wall-time figures depend on that load;
+ * CPU seconds per second of video (all processes) say what the work costs whatever else runs.
+ */
+async function throughput(film: string, duration: number, repeats: number): Promise<FrameHash[]> {
+  const probe = await probeVideo(film);
+  const size = hashingSize(probe, DEFAULT_SAMPLING.hashSide);
+  const stages = {
+    decodeOnly: () => {
+      ffmpeg(['-i', film, '-map', '0:v:0', '-f', 'null', '-']);
+      return Promise.resolve(0);
+    },
+    probe: async () => (await probeVideo(film)).width,
+    soundFingerprint: async () => (await audioFingerprint(film))?.length ?? 0,
+    sampledDecode: async () =>
+      (
+        await sampleFrames(
+          film,
+          size,
+          { kind: 'slots', perSecond: DEFAULT_SAMPLING.scanPerSecond },
+          () => undefined,
+        )
+      ).frames,
+    analysis: async () => (await analyseVideoFile(film, DEFAULT_SAMPLING)).framesScanned,
+    vpdqReference1s: async () =>
+      (await hashVideoFrames(film, probe, { secondsPerSample: 1, sceneThreshold: null })).frames.length,
+  };
+  type Stage = keyof typeof stages;
+  const runs = new Map<Stage, Timed<number>[]>();
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const [name, work] of Object.entries(stages) as [Stage, () => Promise<number>][]) {
+      const run = await timed(work);
+      runs.set(name, [...(runs.get(name) ?? []), run]);
+    }
+  }
+  const wall = (name: Stage): number => median(runs.get(name)!.map((run) => run.seconds));
+  const cpu = (name: Stage): number => median(runs.get(name)!.map((run) => run.cpuSeconds));
+  const speed = (name: Stage): number => duration / wall(name);
+  const cores = os.availableParallelism();
+  const analysed = await analyseVideoFile(film, DEFAULT_SAMPLING);
   console.log(
     JSON.stringify({
       bench: 'video-throughput',
       video: '1280x720 H.264 30 fps + AAC',
       videoSeconds: duration,
-      cores: os.availableParallelism(),
-      analysisSecondsPerSecond: Number(speed.toFixed(2)),
-      decodeOnlySecondsPerSecond: Number(decodeSpeed.toFixed(2)),
-      vpdqReference1sSecondsPerSecond: Number((duration / reference.seconds).toFixed(2)),
-      ratio: Number((speed / decodeSpeed).toFixed(3)),
+      cores,
+      loadAverage1m: round(os.loadavg()[0]!),
+      repeats,
+      analysisSecondsPerSecond: round(speed('analysis')),
+      decodeOnlySecondsPerSecond: round(speed('decodeOnly')),
+      ratio: round(speed('analysis') / speed('decodeOnly'), 3),
       target: 10,
-      framesScanned: analysed.value.framesScanned,
-      framesKept: analysed.value.frames.length,
-      note: 'default analysis (probe, 5 frames/s vPDQ + collapse, pictures, fpcalc) vs ffmpeg decode alone, same run',
+      stagesSecondsPerSecond: {
+        probe: round(speed('probe')),
+        soundFingerprint: round(speed('soundFingerprint')),
+        sampledDecode: round(speed('sampledDecode')),
+        vpdqReference1s: round(speed('vpdqReference1s')),
+      },
+      cpuSecondsPerVideoSecond: {
+        analysis: round(cpu('analysis') / duration, 4),
+        decodeOnly: round(cpu('decodeOnly') / duration, 4),
+        sampledDecode: round(cpu('sampledDecode') / duration, 4),
+        soundFingerprint: round(cpu('soundFingerprint') / duration, 4),
+      },
+      cpuRatio: round(cpu('decodeOnly') / cpu('analysis'), 3),
+      idleMachineEstimateSecondsPerSecond: round(duration / (cpu('analysis') / cores)),
+      framesScanned: analysed.framesScanned,
+      framesKept: analysed.frames.length,
+      note: 'medians of interleaved runs. analysis = probe, one decode of reference frames only at 5 frames/s with vPDQ + collapse + pictures, fpcalc alongside; decodeOnly = ffmpeg decoding every frame and doing nothing else; sampledDecode = the analysis decode with its frames dropped unhashed; ratio > 1 = analysis faster than a plain decode. idleMachineEstimate = video seconds / (analysis CPU seconds / cores)',
     }),
   );
-  return analysed.value.frames;
+  return analysed.frames;
 }
 
 function matchTime(clipFrames: readonly FrameHash[], stored: number): void {
@@ -264,10 +340,17 @@ async function main(): Promise<void> {
   try {
     const film = await makeFilm(dir, seconds);
     const duration = (await probeVideo(film)).durationSeconds;
-    await throughput(film, duration);
-    const clipFile = clip(film, path.join(dir, 'probe-clip.mp4'), 12.3, 10, []);
-    matchTime((await analyseVideoFile(clipFile, DEFAULT_SAMPLING)).frames, stored);
-    await matchRates(film, dir, duration);
+    const only = option('only', 'all');
+    if (only === 'all' || only === 'throughput') {
+      await throughput(film, duration, Number(option('repeats', '3')));
+    }
+    if (only === 'all' || only === 'match') {
+      const clipFile = clip(film, path.join(dir, 'probe-clip.mp4'), 12.3, 10, []);
+      matchTime((await analyseVideoFile(clipFile, DEFAULT_SAMPLING)).frames, stored);
+    }
+    if (only === 'all' || only === 'rates') {
+      await matchRates(film, dir, duration);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

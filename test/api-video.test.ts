@@ -220,14 +220,9 @@ describe('videos over the API', () => {
   }, 300_000);
 
   it('lists a held video sharing a stretch of sound in the ingest results, with where it starts in each', async () => {
-    const { haven, url } = server();
-    const agency = await seedAgency(haven, { country: 'BE' });
-    const user = await signedInClient(
-      url,
-      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
-    );
-    const held = await ingest(user, [{ name: 'film.mp4', bytes: film }]);
-    // New pictures (not held yet) with 9 s of the film's song starting 3.3 s in.
+    // New pictures (not held yet) with 9 s of the film's song starting 3.3 s in. Made before any
+    // request: a pause of about the server's keep-alive time between two requests can meet
+    // the server closing the idle connection (ECONNRESET).
     const radio = readFileSync(
       dub(
         await longVideo(dir, { scenes: 3, secondsPerScene: 4, seed: 9 }),
@@ -236,6 +231,13 @@ describe('videos over the API', () => {
         { from: 5, seconds: 9, delay: 3.3 },
       ),
     );
+    const { haven, url } = server();
+    const agency = await seedAgency(haven, { country: 'BE' });
+    const user = await signedInClient(
+      url,
+      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
+    );
+    const held = await ingest(user, [{ name: 'film.mp4', bytes: film }]);
     const [item] = await ingest(user, [{ name: 'radio.mp4', bytes: radio }]);
     // Different pictures, the same song: linked by sound only, listed as such.
     expect(item).toMatchObject({ status: 'near', kind: 'video' });

@@ -27,6 +27,7 @@ export async function hashVideoFrames(
   signal?: AbortSignal,
 ): Promise<{ frames: FrameHash[]; kept: HashedFrame[] }> {
   const selection: FrameSelection = {
+    kind: 'count',
     frameStep: options.secondsPerSample <= 0 ? 1 : frameStepFor(options.secondsPerSample, probe.fps),
     sceneThreshold: options.sceneThreshold,
   };

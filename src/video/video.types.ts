@@ -3,7 +3,7 @@ import type { VideoProbe } from '#haven/video/video-probe.js';
 
 /** How frames are chosen for hashing (see config `video`). */
 export interface VideoSampling {
-  /** Frames decoded and hashed per second of video (by count, as vPDQ selects them). */
+  /** Frames hashed per second of video (one per slot of presentation time, see frame-sampler). */
   readonly scanPerSecond: number;
   /** Consecutive frames within this PDQ distance of the last kept one are not kept again. */
   readonly collapseDistance: number;
