@@ -919,6 +919,27 @@ const PROBES: readonly Probe[] = [
       expect(matches[0]?.seconds).toBeGreaterThan(VIDEO_SECONDS / 2);
     },
   },
+  {
+    // A medium's own matches: the same shared sound, in detail within sharing, the foreign video
+    // only as a restricted match (its holder, and where the sound lies in the caller's own video).
+    route: 'GET /media/:id/matches',
+    rule: 'read',
+    target: (scope) => Promise.resolve(world.videos[scope].mediaId),
+    call: (caller, id) => caller.client.get(`/media/${id}/matches`),
+    verify: (body, _caller, scope) => {
+      const sound = (body.matches as (ShownMatch & { signal: string; here: number[] })[]).filter(
+        (match) => match.signal === 'chromaprint',
+      );
+      const other: Scope = scope === 'own' ? 'shared' : 'own';
+      expect(sound.filter((match) => !match.restricted).map((match) => match.mediaId)).toEqual([
+        world.videos[other].mediaId,
+      ]);
+      const hidden = sound.filter((match) => match.restricted);
+      expect(hidden).toHaveLength(1);
+      expectRestricted(hidden[0], world.agencies.foreign);
+      expect(hidden[0]!.here).toHaveLength(1);
+    },
+  },
 
   // Matching: that a match exists and its status, always; details only within sharing.
   {

@@ -84,6 +84,15 @@ describe('series', () => {
     const detail = expectStatus(await nl.client.get<Detail>(`/series/${some.id}`), 200).body;
     expect(detail.media.map((m) => m.mediaId).sort()).toEqual([media('a.jpg'), media('c.jpg')].sort());
     expect(detail.history[0]).toMatchObject({ kind: 'create', details: { ingestId: material.ingestId } });
+    // An agency the series is shared with sees its history, never the owner's internal ingest id.
+    await shareSeries(nl.client, some.id, [be.agency.id]);
+    const shared = expectStatus(await be.client.get<Detail>(`/series/${some.id}`), 200).body;
+    expect(shared.history[0]).toMatchObject({ kind: 'create', details: { number: some.number, media: 2 } });
+    expect(shared.history[0]!.details).not.toHaveProperty('ingestId');
+    expect(JSON.stringify(shared)).not.toContain(material.ingestId);
+    expect(
+      expectStatus(await nl.client.get<Detail>(`/series/${some.id}`), 200).body.history[0]!.details,
+    ).toMatchObject({ ingestId: material.ingestId });
     // Another agency's ingest looks exactly like a missing one.
     const foreign = await nl.client.post('/series/from-ingest', {
       ingestId: foreignMaterial.ingestId,

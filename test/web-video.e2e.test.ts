@@ -20,9 +20,25 @@ import {
 /**
  * Videos in the browser: a generated film is held; a clip cut from it and a still taken from it
  * come in later and the triage shows them near, with similarity and time codes. The film's page
- * shows its contact sheet blurred, its scene-change frames revealed one at a time, and plays muted.
+ * shows its contact sheet blurred, its scene-change frames revealed one at a time, plays muted, and
+ * lists its own matches with time codes that show the frame and seek the player.
  * pglite project only.
  */
+/** "1:02.5" -> 62.5 */
+const seconds = (code: string): number => {
+  const [minutes, rest] = code.trim().split(':');
+  return Number(minutes) * 60 + Number(rest);
+};
+
+/** Waits (up to 20 s) for a condition the browser reaches on its own. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    expect(Date.now()).toBeLessThan(deadline);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describe.runIf(!onPostgres())('videos in Chromium', () => {
   let browser: Browser;
   let webDir: string;
@@ -170,6 +186,71 @@ describe.runIf(!onPostgres())('videos in Chromium', () => {
       await screenshot(anna, 'video-02-media-page');
       await anna.getByRole('button', { name: /^Hide playback of/ }).click();
       await player.waitFor({ state: 'detached' });
+
+      // The film's own matches: the clip and the still, each with where it shows in the film as
+      // time codes to jump to; their previews blurred, revealed one at a time.
+      const matches = anna.getByRole('list', { name: 'Matching media' });
+      const clipRow = matches.getByTestId('match').filter({ hasText: 'video frames' });
+      const stillRow = matches.getByTestId('match').filter({ hasText: 'near picture' });
+      await clipRow.first().waitFor();
+      const jump = /^Show this video at/;
+      const clipCodes = (await clipRow.first().getByRole('button', { name: jump }).allTextContents()).map(
+        seconds,
+      );
+      expect(clipCodes.length).toBeGreaterThan(0);
+      for (const code of clipCodes) {
+        expect(code).toBeGreaterThanOrEqual(3.5);
+        expect(code).toBeLessThanOrEqual(12);
+      }
+      expect(await clipRow.first().textContent()).toMatch(/\d+ % of the other video's frames/);
+      const stillCode = stillRow.getByRole('button', { name: jump }).first();
+      const stillSeconds = seconds((await stillCode.textContent())!);
+      expect(Math.abs(stillSeconds - 7.5)).toBeLessThanOrEqual(1.5);
+      const matchPictures = matches.locator('img');
+      expect(await matchPictures.count()).toBeGreaterThanOrEqual(2);
+      for (const src of await matchPictures.evaluateAll((images) =>
+        images.map((image) => (image as unknown as { src: string }).src),
+      )) {
+        expect(src).toContain('variant=blurred');
+      }
+      // A time code shows that frame of the film, blurred until revealed.
+      await stillCode.click();
+      const frameAt = anna.getByTestId('frame-at');
+      await frameAt.locator('img[src*="variant=blurred"]').waitFor();
+      const frameSrc = new URL((await frameAt.locator('img').getAttribute('src'))!, server.url);
+      expect(Math.abs(Number(frameSrc.searchParams.get('t')) - stillSeconds)).toBeLessThanOrEqual(0.05);
+      expect(await frameAt.textContent()).toContain(`This video at ${(await stillCode.textContent())!}`);
+      await stillRow.getByRole('button', { name: /^Reveal matching image/ }).click();
+      await stillRow.locator('figure[data-revealed="true"] img[src*="variant=clear"]').waitFor();
+      await clipRow
+        .first()
+        .getByRole('button', { name: /^Reveal matching video/ })
+        .click();
+      await clipRow.first().locator('figure[data-revealed="true"]').waitFor();
+      // Revealing the clip hid the still.
+      await stillRow.locator('figure[data-revealed="false"]').waitFor();
+      await clipRow
+        .first()
+        .getByRole('button', { name: /^Hide matching video/ })
+        .click();
+      // With the player revealed, a time code seeks it; it stays muted.
+      await anna.getByRole('button', { name: /^Reveal playback of/ }).click();
+      await player.waitFor();
+      const state = (): Promise<{ readyState: number; currentTime: number; muted: boolean }> =>
+        player.evaluate((video: unknown) => {
+          const { readyState, currentTime, muted } = video as {
+            readyState: number;
+            currentTime: number;
+            muted: boolean;
+          };
+          return { readyState, currentTime, muted };
+        });
+      await until(async () => (await state()).readyState > 0);
+      await stillCode.click();
+      await until(async () => Math.abs((await state()).currentTime - stillSeconds) < 0.2);
+      expect((await state()).muted).toBe(true);
+      await screenshot(anna, 'video-03-media-matches');
+      await anna.getByRole('button', { name: /^Hide playback of/ }).click();
     } finally {
       await server?.stop();
     }

@@ -33,6 +33,8 @@ export interface TriageMatch {
   readonly offsets?: readonly number[];
   /** Video-to-video matches: the probe's own time codes of its matching frames. */
   readonly probeOffsets?: readonly number[];
+  /** Shared sound: how long (seconds) the shared stretch lasts from its offsets. */
+  readonly segmentSeconds?: number;
 }
 
 export interface TriageResult {

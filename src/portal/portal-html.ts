@@ -73,6 +73,9 @@ header ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:1em
 main{max-width:60em;margin:0 auto;padding:1em}
 .gallery{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15em,1fr));gap:1em}
 .gallery li{border:1px solid #767676;border-radius:4px;padding:.5em}
+.pager ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5em}
+.pager a{display:inline-block;min-width:2.5em;padding:.4em .6em;border:1px solid #767676;border-radius:3px;text-align:center}
+.pager a[aria-current]{background:#0b4f9c;color:#fff;font-weight:bold}
 img{max-width:100%;height:auto;display:block}
 label{display:block;margin-top:.8em;font-weight:600}
 input,textarea,select{width:100%;font:inherit;padding:.4em;border:1px solid #595959;border-radius:3px}

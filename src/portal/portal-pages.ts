@@ -8,12 +8,9 @@ import {
 } from '#haven/portal/exchange/portal-exchange.js';
 import { esc, page } from '#haven/portal/portal-html.js';
 import { format, MESSAGES, type Messages } from '#haven/portal/i18n/messages.js';
+import { galleryPageOf, galleryQuery, pagerHtml, type GalleryAddress } from '#haven/portal/gallery-pages.js';
 
-export interface GalleryFilter {
-  readonly type: string;
-  readonly country: string;
-  readonly sort: 'newest' | 'oldest';
-}
+export type GalleryFilter = GalleryAddress;
 
 /** The appeal's words in the page's language, or in the first language it was published in. */
 export function textOf(appeal: PublishedAppeal, lang: PortalLanguage): { text: AppealText; lang: string } {
@@ -30,24 +27,27 @@ const typeName = (t: Messages, type: string): string =>
 
 const placeOf = (appeal: PublishedAppeal): string => appeal.country ?? appeal.region;
 
+/** One page of live appeals, filtered and sorted; links to the other pages keep the filters. */
 export function galleryPage(
   lang: PortalLanguage,
   appeals: readonly PublishedAppeal[],
-  filter: GalleryFilter,
-  query: string,
+  asked: GalleryFilter,
 ): string {
   const t = MESSAGES[lang];
   const places = [...new Set(appeals.flatMap((a) => [a.country ?? '', a.region]).filter(Boolean))].sort();
-  let shown = appeals.filter(
+  let matching = appeals.filter(
     (a) =>
-      (filter.type === '' || a.type === filter.type) &&
-      (filter.country === '' || a.country === filter.country || a.region === filter.country),
+      (asked.type === '' || a.type === asked.type) &&
+      (asked.country === '' || a.country === asked.country || a.region === asked.country),
   );
-  shown = [...shown].sort((a, b) =>
-    filter.sort === 'oldest'
-      ? a.publishedAt.localeCompare(b.publishedAt)
-      : b.publishedAt.localeCompare(a.publishedAt),
+  matching = [...matching].sort(
+    (a, b) =>
+      (asked.sort === 'oldest'
+        ? a.publishedAt.localeCompare(b.publishedAt)
+        : b.publishedAt.localeCompare(a.publishedAt)) || a.publicId.localeCompare(b.publicId),
   );
+  const { items: shown, page: current, pages } = galleryPageOf(matching, asked.page);
+  const filter: GalleryFilter = { ...asked, page: current };
   const option = (value: string, label: string, selected: string): string =>
     `<option value="${esc(value)}"${value === selected ? ' selected' : ''}>${esc(label)}</option>`;
   const filters = `<form class="filters" method="get" action="/${lang}/" aria-label="${esc(t.filter)}">
@@ -69,11 +69,12 @@ export function galleryPage(
   return page({
     lang,
     title: t.navAppeals,
-    here: `/${query}`,
+    here: `/${galleryQuery(filter)}`,
     body: `<h1>${esc(t.navAppeals)}</h1>
 <p>${esc(t.intro)}</p>
 ${filters}
-${shown.length === 0 ? `<p class="notice">${esc(t.noAppeals)}</p>` : `<ul class="gallery">${items}</ul>`}`,
+${shown.length === 0 ? `<p class="notice">${esc(t.noAppeals)}</p>` : `<ul class="gallery">${items}</ul>`}
+${pagerHtml(lang, t, filter, pages)}`,
   });
 }
 

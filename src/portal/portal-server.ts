@@ -14,6 +14,7 @@ import { tipFingerprint } from '#haven/portal/exchange/tip-fingerprint.js';
 import { FormTokens } from '#haven/portal/form-token.js';
 import { format, isLanguage, languageFromHeader, MESSAGES } from '#haven/portal/i18n/messages.js';
 import { POW_SCRIPT, PORTAL_CSS } from '#haven/portal/portal-html.js';
+import { pageNumber } from '#haven/portal/gallery-pages.js';
 import {
   appealPage,
   galleryPage,
@@ -154,15 +155,9 @@ export async function buildPortalServer(config: Config, log: Logger): Promise<Fa
         type: typeof query.type === 'string' ? query.type.slice(0, 40) : '',
         country: typeof query.country === 'string' ? query.country.slice(0, 100) : '',
         sort: query.sort === 'oldest' ? 'oldest' : 'newest',
+        page: pageNumber(query.page),
       };
-      const search = new URLSearchParams(
-        Object.entries(filter).filter(([, value]) => value !== '' && value !== 'newest'),
-      ).toString();
-      return html(
-        reply,
-        200,
-        galleryPage(lang, await folder.liveAppeals(), filter, search ? `?${search}` : ''),
-      );
+      return html(reply, 200, galleryPage(lang, await folder.liveAppeals(), filter));
     },
   );
 

@@ -69,10 +69,22 @@ export const presentMedium = (medium: SeriesMedium): z.output<typeof SeriesMediu
   viewable: medium.viewable,
 });
 
-export const presentEvent = (event: SeriesEvent): z.output<typeof SeriesEventBody> => ({
+/** History details that name the owning agency's internal records (its ingests): for it alone. */
+const OWNER_ONLY_DETAILS: readonly string[] = ['ingestId'];
+
+/**
+ * A history event as the caller may see it: agencies the series is shared with see what happened,
+ * not the owner's internal identifiers.
+ */
+export const presentEvent = (
+  event: SeriesEvent,
+  viewer: { readonly owner: boolean },
+): z.output<typeof SeriesEventBody> => ({
   kind: event.kind,
   agencyId: event.agencyId,
   actor: event.actorName,
-  details: event.details,
+  details: viewer.owner
+    ? event.details
+    : Object.fromEntries(Object.entries(event.details).filter(([key]) => !OWNER_ONLY_DETAILS.includes(key))),
   at: event.at.toISOString(),
 });

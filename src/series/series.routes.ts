@@ -140,7 +140,9 @@ export function seriesRoutes(deps: { db: Database; ingests: IngestService }): Ro
           body: {
             ...body,
             media: media.map(presentMedium),
-            history: history.map(presentEvent),
+            history: history.map((event) =>
+              presentEvent(event, { owner: found.agencyId === actor.agencyId }),
+            ),
             victims: victims.map(person),
             offenders: offenders.map(person),
           },

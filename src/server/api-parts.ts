@@ -27,6 +27,8 @@ import { FeedbackReviewService } from '#haven/sharing/feedback-review/feedback-r
 import { faceRoutes } from '#haven/faces/face.routes.js';
 import { ocrRoutes } from '#haven/ocr/ocr.routes.js';
 import { similarityRoutes } from '#haven/similarity/similarity.routes.js';
+import { mediaMatchesRoutes } from '#haven/media-matches/media-matches.routes.js';
+import { MediaMatchesService } from '#haven/media-matches/media-matches.service.js';
 
 /** Every capability's routes, and how callers are recognised. */
 export function apiParts(haven: Haven): { authenticator: Authenticator; routes: RouteSpec[] } {
@@ -72,6 +74,10 @@ export function apiParts(haven: Haven): { authenticator: Authenticator; routes: 
         db,
         similarity: haven.similarity,
         uploadFileLimit: haven.config.server.uploadFileLimit,
+      }),
+      ...mediaMatchesRoutes({
+        db,
+        matches: new MediaMatchesService({ triage: haven.triage, videos: haven.videos }),
       }),
     ],
   };

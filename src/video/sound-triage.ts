@@ -13,12 +13,13 @@ const round = (value: number): number => Math.round(value * 100) / 100;
  * Held videos sharing a stretch of sound with a newly analysed one (same room TV, same music,
  * same voice), as triage matches with signal `chromaprint`: `similarity` is the share of the
  * stretch that agrees, `offsets` where it starts in the held video, `probeOffsets` where it starts
- * in the new one. Media first recorded by the same ingest are left out, as for picture matches.
+ * in the new one, `segmentSeconds` how long it lasts. Media first recorded by the same ingest (when
+ * given) are left out, as for picture matches.
  */
 export async function soundMatches(
   db: Queryable,
   fingerprint: Uint32Array | null,
-  options: { mediaId: string; excludeIngestId: string },
+  options: { mediaId: string; excludeIngestId?: string | undefined },
 ): Promise<TriageMatch[]> {
   if (!fingerprint || fingerprint.length === 0) {
     return [];
@@ -58,6 +59,7 @@ export async function soundMatches(
         similarity: round(segment.agreement),
         offsets: [round(segment.otherStart)],
         probeOffsets: [round(segment.start)],
+        segmentSeconds: round(segment.seconds),
       };
     });
 }

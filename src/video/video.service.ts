@@ -13,7 +13,7 @@ import type { Database, Queryable } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
 import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
 import { havenError, isHavenError } from '#haven/platform/errors/haven-error.js';
-import type { TriageResult } from '#haven/matching/triage.types.js';
+import type { TriageMatch, TriageResult } from '#haven/matching/triage.types.js';
 import type { BlobStore } from '#haven/platform/evidence/blob-store.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
@@ -213,6 +213,19 @@ export class VideoService {
       }
     }
     return found.sort((a, b) => b.segment.seconds - a.segment.seconds || a.mediaId.localeCompare(b.mediaId));
+  }
+
+  /**
+   * A held video's matches among the other held media, from its stored frames and sound: videos
+   * and images sharing pictures, then videos sharing a stretch of sound.
+   */
+  async heldMatches(mediaId: string): Promise<TriageMatch[]> {
+    const { db, triage } = this.#deps;
+    const frames = await videoRepository.frames(db, mediaId);
+    const pictures = await triage.triage(db, frames, { excludeMediaId: mediaId });
+    const fingerprint = await videoRepository.audioFingerprint(db, mediaId);
+    const sound = await soundMatches(db, fingerprint && fingerprintItems(fingerprint), { mediaId });
+    return [...pictures.matches, ...sound];
   }
 
   /** Analysis jobs of this ingest's videos still to run. */

@@ -60,4 +60,8 @@ export const de: Messages = {
   statsNone: 'Es wurden noch keine Zahlen veröffentlicht.',
   privacyHeading: 'Datenschutz',
   pictureOf: 'Bild zum Aufruf: {title}',
+  pages: 'Seiten',
+  previousPage: 'Vorherige Seite',
+  nextPage: 'Nächste Seite',
+  pageOf: 'Seite {page} von {pages}',
 };

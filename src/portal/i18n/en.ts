@@ -58,6 +58,10 @@ export const en = {
   statsNone: 'No figures have been published yet.',
   privacyHeading: 'Privacy',
   pictureOf: 'Picture for the appeal: {title}',
+  pages: 'Pages',
+  previousPage: 'Previous page',
+  nextPage: 'Next page',
+  pageOf: 'Page {page} of {pages}',
 } as const;
 
 export type Messages = { readonly [K in keyof typeof en]: string };

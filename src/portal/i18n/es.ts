@@ -59,4 +59,8 @@ export const es: Messages = {
   statsNone: 'Aún no se han publicado cifras.',
   privacyHeading: 'Privacidad',
   pictureOf: 'Imagen del llamamiento: {title}',
+  pages: 'Páginas',
+  previousPage: 'Página anterior',
+  nextPage: 'Página siguiente',
+  pageOf: 'Página {page} de {pages}',
 };

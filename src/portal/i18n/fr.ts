@@ -59,4 +59,8 @@ export const fr: Messages = {
   statsNone: "Aucun chiffre n'a encore été publié.",
   privacyHeading: 'Confidentialité',
   pictureOf: "Image de l'appel : {title}",
+  pages: 'Pages',
+  previousPage: 'Page précédente',
+  nextPage: 'Page suivante',
+  pageOf: 'Page {page} sur {pages}',
 };

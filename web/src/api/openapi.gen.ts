@@ -1874,6 +1874,23 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/media/{id}/matches': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Held media matching this one: exact, near (PDQ), video frames both ways and shared sound, with time codes */
+    readonly get: operations['listMediumMatches'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2325,6 +2342,8 @@ export interface components {
           readonly offsets?: readonly number[];
           /** @description video-to-video: the probe's time codes (s) */
           readonly probeOffsets?: readonly number[];
+          /** @description shared sound (chromaprint): length (s) of the shared stretch from its offsets */
+          readonly segmentSeconds?: number;
         }
       | {
           /** @constant */
@@ -3894,6 +3913,17 @@ export interface components {
     readonly SimilarClueRequest: {
       /** @default 20 */
       readonly limit: number;
+    };
+    /** @description Held media identical or near to this one (exact hashes, PDQ, video frames, shared sound). Outside your sharing level only that a match exists and who holds it. */
+    readonly MediumMatches: {
+      /** Format: uuid */
+      readonly mediaId: string;
+      readonly kind: string;
+      readonly matches: readonly components['schemas']['MediumMatch'][];
+    };
+    readonly MediumMatch: components['schemas']['Match'] & {
+      /** @description time codes (s) in this video where the match shows (shown whatever the sharing level: they are in your own medium); empty for an image */
+      readonly here: readonly number[];
     };
   };
   responses: never;
@@ -12022,6 +12052,64 @@ export interface operations {
       };
       /** @description Too large */
       readonly 413: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listMediumMatches: {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path: {
+        readonly id: string;
+      };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The matches */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['MediumMatches'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
         headers: {
           readonly [name: string]: unknown;
         };

@@ -11,12 +11,15 @@ export function Preview({
   label,
   large = false,
   canReveal,
+  group,
 }: {
   mediaId: string;
   /** Says which item this is (file name), never what it shows. */
   label: string;
   large?: boolean;
   canReveal: boolean;
+  /** Media shown together (a list of matches): revealing this one hides the others. */
+  group?: readonly string[];
 }): ReactNode {
   const { settings, revealed, reveal, hide } = useWellbeing();
   const [failed, setFailed] = useState(false);
@@ -68,6 +71,11 @@ export function Preview({
             if (open) {
               hide(mediaId);
             } else {
+              for (const other of group ?? []) {
+                if (other !== mediaId && revealed.has(other)) {
+                  hide(other);
+                }
+              }
               reveal(mediaId);
             }
           }}

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { apiUrl } from '../api/client';
 import { useWellbeing } from './wellbeing-context';
 
@@ -10,19 +10,35 @@ export function VideoPlayer({
   mediaId,
   label,
   revealKey = mediaId,
+  seekTo,
 }: {
   mediaId: string;
   label: string;
+  /** A time code asked for (a new object each time, so that the same time code seeks again). */
+  seekTo?: { readonly seconds: number } | null;
   /** What counts as revealed (default the medium; a page that also shows its contact sheet keeps them apart). */
   revealKey?: string;
 }): ReactNode {
   const { settings, revealed, reveal, hide } = useWellbeing();
   const open = revealed.has(revealKey);
+  const video = useRef<HTMLVideoElement>(null);
+  useEffect(() => {
+    if (seekTo && video.current && video.current.readyState > 0) {
+      video.current.currentTime = seekTo.seconds;
+    }
+  }, [seekTo]);
   return (
     <figure className="preview preview-large" data-revealed={open ? 'true' : 'false'}>
       <div className="preview-frame">
         {open ? (
           <video
+            ref={video}
+            onLoadedMetadata={(event) => {
+              // Revealed after a time code was chosen: start there.
+              if (seekTo) {
+                event.currentTarget.currentTime = seekTo.seconds;
+              }
+            }}
             className={`preview-image ${settings.greyscalePreviews ? 'is-grey' : ''}`}
             src={apiUrl('/api/v1/media/{id}/original', { id: mediaId })}
             controls

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api, type Schemas } from '../../api/client';
 import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
@@ -7,13 +7,16 @@ import { Empty, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
 import { Preview } from '../../wellbeing/Preview';
 import { VideoPlayer } from '../../wellbeing/VideoPlayer';
-import { MatchList } from './MatchList';
+import { FrameAtTime } from './FrameAtTime';
+import { MediumMatches } from './MediumMatches';
 import { VideoDetails } from './VideoDetails';
 
 /** The medium's hashes, metadata, where it occurs, and what else held is identical or near to it. */
 export function MediaPage({ id }: { id: string }): ReactNode {
   const { session } = useSession();
   const medium = useLoad(() => api.get('/api/v1/media/{id}', { path: { id } }), [id]);
+  // The time code last chosen in the matches: its frame is shown and the player seeks to it.
+  const [moment, setMoment] = useState<{ readonly seconds: number } | null>(null);
   return (
     <Loaded state={medium} what="the medium">
       {(item) => (
@@ -43,6 +46,14 @@ export function MediaPage({ id }: { id: string }): ReactNode {
                   mediaId={item.id}
                   revealKey={`${item.id}:playback`}
                   label={`playback of ${item.occurrences[0]?.path ?? item.sha256}`}
+                  seekTo={moment}
+                />
+              ) : null}
+              {item.kind === 'video' && moment && can(session, 'media.preview') ? (
+                <FrameAtTime
+                  mediaId={item.id}
+                  seconds={moment.seconds}
+                  canReveal={can(session, 'media.preview.clear')}
                 />
               ) : null}
             </div>
@@ -92,7 +103,12 @@ export function MediaPage({ id }: { id: string }): ReactNode {
             </table>
           </section>
           {item.kind === 'video' ? <VideoDetails mediaId={item.id} /> : null}
-          {can(session, 'lookup.hash') ? <Matches item={item} /> : null}
+          <MediumMatches
+            item={item}
+            onTimeCode={(seconds) => {
+              setMoment({ seconds });
+            }}
+          />
           <Metadata metadata={item.metadata} gps={item.gps} />
           <section className="card" aria-labelledby="occurrences-title">
             <h2 id="occurrences-title">Where it occurs</h2>
@@ -128,54 +144,6 @@ export function MediaPage({ id }: { id: string }): ReactNode {
         </>
       )}
     </Loaded>
-  );
-}
-
-const LOOKUP_SIGNALS = new Set(['sha256', 'pdq']);
-
-/** Other held media identical or near to this one (the medium itself left out). */
-function Matches({ item }: { item: Schemas['Media'] }): ReactNode {
-  const probes = item.hashes
-    .filter((hash) => LOOKUP_SIGNALS.has(hash.signal))
-    .map((hash) => ({
-      signal: hash.signal as 'sha256' | 'pdq',
-      value: hash.value,
-      ...(hash.quality === null ? {} : { quality: hash.quality }),
-    }));
-  const found = useLoad(
-    async () =>
-      probes.length === 0 ? { results: [] } : api.post('/api/v1/lookup', { body: { hashes: probes } }),
-    [item.id],
-  );
-  return (
-    <section className="card" aria-labelledby="matches-title">
-      <h2 id="matches-title">Matches</h2>
-      <Loaded state={found} what="matches">
-        {({ results }) => {
-          const seen = new Set<string>();
-          const others = results
-            .flatMap((result) => result.matches)
-            .filter((match) => {
-              const key = match.restricted
-                ? `r:${match.signal}:${match.distance}:${match.holders.map((holder) => holder.agency).join()}`
-                : match.mediaId;
-              if (!match.restricted && match.mediaId === item.id) {
-                return false;
-              }
-              if (seen.has(key)) {
-                return false;
-              }
-              seen.add(key);
-              return true;
-            });
-          return others.length === 0 ? (
-            <Empty>No other held medium is identical or near to this one.</Empty>
-          ) : (
-            <MatchList matches={others} />
-          );
-        }}
-      </Loaded>
-    </section>
   );
 }
 
