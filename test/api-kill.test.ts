@@ -111,5 +111,5 @@ describe('server killed during an upload ingest', () => {
     );
     expect(new Set(textJobs.map((job) => job.key)).size).toBe(40);
     expect(textJobs).toHaveLength(40);
-  });
+  }, 180_000); // the servers also read the text of the pictures while they ingest
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FACE_MEDIA_QUEUE, FACE_SCAN_QUEUE } from '#haven/faces/face-queue.js';
 import type { FaceService } from '#haven/faces/face.service.js';
 import type { JobHandler } from '#haven/platform/jobs/job-runner.js';
+import { keepingLease } from '#haven/platform/jobs/keep-lease.js';
 
 const FaceScanPayload = z.object({ reason: z.string() });
 const FaceMediaPayload = z.object({ mediaId: z.uuid() });
@@ -34,8 +35,8 @@ export function faceMediaJobHandler(service: FaceService): JobHandler<typeof Fac
   return {
     queue: FACE_MEDIA_QUEUE,
     payload: FaceMediaPayload,
-    async handle(payload) {
-      await service.analyseMedia(payload.mediaId, 'faces.ingest');
+    async handle(payload, context) {
+      await keepingLease(context, () => service.analyseMedia(payload.mediaId, 'faces.ingest'));
     },
   };
 }

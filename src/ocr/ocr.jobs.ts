@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OCR_MEDIA_QUEUE, OCR_SCAN_QUEUE } from '#haven/ocr/ocr-queue.js';
 import type { OcrService } from '#haven/ocr/ocr.service.js';
 import type { JobHandler } from '#haven/platform/jobs/job-runner.js';
+import { keepingLease } from '#haven/platform/jobs/keep-lease.js';
 
 const OcrScanPayload = z.object({ reason: z.string() });
 const OcrMediaPayload = z.object({ mediaId: z.uuid() });
@@ -29,8 +30,8 @@ export function ocrMediaJobHandler(service: OcrService): JobHandler<typeof OcrMe
   return {
     queue: OCR_MEDIA_QUEUE,
     payload: OcrMediaPayload,
-    async handle(payload) {
-      await service.readMedia(payload.mediaId);
+    async handle(payload, context) {
+      await keepingLease(context, () => service.readMedia(payload.mediaId));
     },
   };
 }
