@@ -171,6 +171,27 @@ describe.runIf(!onPostgres())('faces and text in Chromium', () => {
       expect(await page.getByTestId('suggestion-state').first().textContent()).toMatch(/^accepted by ines /);
       await screenshot(page, 'faces-04-accepted');
 
+      // A photo compared with the held faces: the man is found in both series' images, blurred.
+      await mainMenu(page, 'Compare a photo').click();
+      await page.getByTestId('compare-file').setInputFiles({
+        name: 'photo.jpg',
+        mimeType: 'image/jpeg',
+        buffer: await sharp(pictures[1]).resize(400).jpeg().toBuffer(),
+      });
+      await page.getByRole('button', { name: 'Compare', exact: true }).click();
+      await page
+        .getByTestId('compare-summary')
+        .filter({ hasText: /^1 face found in the photo/ })
+        .waitFor();
+      const matches = page.getByTestId('compare-match');
+      expect(await matches.count()).toBeGreaterThanOrEqual(1);
+      expect(await matches.first().getByTestId('face-crop').getAttribute('data-revealed')).toBe('false');
+      await matches.first().getByRole('button', { name: 'Why result 1 matches' }).click();
+      const why = page.getByTestId('compare-explanation');
+      expect(await why.getByRole('img', { name: 'Blurred searched photo' }).count()).toBe(1);
+      expect(await why.getByTestId('face-crop').count()).toBe(1);
+      await screenshot(page, 'faces-05-compare');
+
       // Text search: the sign is found with the words highlighted and the language as a clue.
       await mainMenu(page, 'Text search').click();
       await page.getByLabel('Text visible in the image').fill('bakery sunday');
@@ -189,7 +210,7 @@ describe.runIf(!onPostgres())('faces and text in Chromium', () => {
       await recognised.waitFor();
       expect(await recognised.textContent()).toMatch(/Fresh bread for the street/);
       expect(await recognised.locator('mark').count()).toBeGreaterThanOrEqual(2);
-      await screenshot(page, 'faces-05-text');
+      await screenshot(page, 'faces-06-text');
     } finally {
       await server.stop();
     }
