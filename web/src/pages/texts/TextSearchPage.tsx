@@ -51,8 +51,8 @@ export function TextSearchPage(): ReactNode {
           Search
         </button>
         <p className="muted small">
-          Words are found in any language; &quot;quotes&quot; find a phrase, -word leaves out images with that
-          word, or finds either word.
+          Words are found in any language: &quot;quotes&quot; find a phrase, a minus sign before a word leaves
+          out images showing it, and &quot;or&quot; between two words finds either.
         </p>
       </form>
       <Loaded state={answer} what="the results">
