@@ -180,6 +180,28 @@ describe('faces over the API', () => {
     expect(decided).toMatchObject({ id: suggestion.id, state: 'accepted' });
     expect(decided.decidedBy?.length).toBeGreaterThan(0);
     expect(Date.parse(decided.decidedAt!)).toBeGreaterThan(Date.now() - 60_000);
+    // The overview of every series we may see lists it too, with the threshold; a state filters it.
+    const overview = expectStatus(
+      await own.client.get<{ suggestions: Suggestion[]; threshold: number }>('/face-suggestions'),
+      200,
+    ).body;
+    expect(overview.suggestions.map((s) => [s.id, s.state])).toEqual([[suggestion.id, 'accepted']]);
+    expect(overview.threshold).toBeGreaterThan(0);
+    expect(
+      expectStatus(await own.client.get<{ suggestions: Suggestion[] }>('/face-suggestions?state=open'), 200)
+        .body.suggestions,
+    ).toEqual([]);
+    expect(errorCode(await own.client.get('/face-suggestions?state=maybe'))).toBe('VALIDATION_FAILED');
+    expect(errorCode(await own.client.get('/face-suggestions?state=open&series=x'))).toBe(
+      'VALIDATION_FAILED',
+    );
+    // The other agency's overview holds only its own side, still open.
+    expect(
+      expectStatus(
+        await foreign.client.get<{ suggestions: Suggestion[] }>('/face-suggestions'),
+        200,
+      ).body.suggestions.map((s) => s.state),
+    ).toEqual(['open']);
     // Listed again: the decision stays, no duplicate appears.
     const again = expectStatus(
       await own.client.get<{ suggestions: Suggestion[] }>(`/series/${ownSeries.id}/face-suggestions`),
@@ -272,12 +294,11 @@ describe('text in images over the API', () => {
       { name: 'milk.png', bytes: await textPicture(['Milk and bread'], { seed: 7 }) },
     ]);
     const sign = ownCase.media.get('sign.png')!;
-    // Not read yet: says so.
-    expect(expectStatus(await own.client.get(`/media/${sign}/text`), 200).body).toMatchObject({
-      state: 'pending',
-      text: '',
-    });
-    expectStatus(await own.client.post('/texts/scan'), 202);
+    // Reading follows the ingest without anyone asking; until it is done, the text says it is pending.
+    const early = expectStatus(await own.client.get(`/media/${sign}/text`), 200).body;
+    if (early.state === 'pending') {
+      expect(early).toMatchObject({ text: '', words: 0, readAt: null });
+    }
 
     const read = await until('the sign to be read', async () => {
       const body = expectStatus(await own.client.get(`/media/${sign}/text`), 200).body;
@@ -292,6 +313,8 @@ describe('text in images over the API', () => {
       const rows = await haven.db.query('SELECT 1 FROM media_texts WHERE media_id = ANY($1::uuid[])', [ids]);
       return rows.length === ids.length ? true : undefined;
     });
+    // Asking again is harmless: everything is read once.
+    expectStatus(await own.client.post('/texts/scan'), 202);
     const poster = expectStatus(
       await foreign.client.get(`/media/${foreignCase.media.get('poster.png')}/text`),
       200,
@@ -312,7 +335,13 @@ describe('text in images over the API', () => {
 
     const milk = expectStatus(
       await own.client.get<{
-        hits: { restricted: boolean; mediaId?: string; snippet?: string; ask?: { name: string }[] }[];
+        hits: {
+          restricted: boolean;
+          mediaId?: string;
+          snippet?: string;
+          countries?: string[];
+          ask?: { name: string }[];
+        }[];
       }>('/texts/search?q=milk'),
       200,
     ).body.hits;
@@ -320,6 +349,9 @@ describe('text in images over the API', () => {
     const ownHit = milk.find((hit) => !hit.restricted)!;
     expect(ownHit.mediaId).toBe(ownCase.media.get('label.jpg'));
     expect(ownHit.snippet).toContain('«milk»');
+    // The language of the text read, as a clue to the country, comes with the hit.
+    expect(ownHit).toMatchObject({ script: 'latin', language: 'eng' });
+    expect(ownHit.countries).toContain('GB');
     const foreignHit = milk.find((hit) => hit.restricted)!;
     expect(foreignHit.ask).toEqual([expect.objectContaining({ name: foreign.agency.name })]);
     expect(foreignHit).not.toHaveProperty('mediaId');

@@ -101,8 +101,15 @@ describe('server killed during an upload ingest', () => {
     expect(counts).toMatchObject({ media: 40, mediaFiles: 40, items: 40, originals: 40 });
     const jobs = await queryDataDir<{ state: string; attempts: number }>(
       dataDir,
-      'SELECT state, attempts FROM jobs',
+      "SELECT state, attempts FROM jobs WHERE queue = 'ingest.run'",
     );
     expect(jobs.map((job) => job.state)).toEqual(['done']);
-  });
+    // Reading the pictures' text followed the ingest: one job per picture in spite of the kill.
+    const textJobs = await queryDataDir<{ key: string }>(
+      dataDir,
+      "SELECT key FROM jobs WHERE queue = 'ocr.media'",
+    );
+    expect(new Set(textJobs.map((job) => job.key)).size).toBe(40);
+    expect(textJobs).toHaveLength(40);
+  }, 180_000); // the servers also read the text of the pictures while they ingest
 });

@@ -34,9 +34,9 @@ import { CategorisationService } from '#haven/sharing/categories/categorisation.
 import { AppealService } from '#haven/appeals/appeal.service.js';
 import { PortalFolder } from '#haven/portal/exchange/portal-folder.js';
 import { TipService } from '#haven/tips/tip.service.js';
-import { faceScanJobHandler } from '#haven/faces/face.jobs.js';
+import { faceMediaJobHandler, faceScanJobHandler } from '#haven/faces/face.jobs.js';
 import { FaceService } from '#haven/faces/face.service.js';
-import { ocrScanJobHandler } from '#haven/ocr/ocr.jobs.js';
+import { ocrMediaJobHandler, ocrScanJobHandler } from '#haven/ocr/ocr.jobs.js';
 import { OcrEngine } from '#haven/ocr/ocr-engine.js';
 import { OcrService } from '#haven/ocr/ocr.service.js';
 import { mediaPictures } from '#haven/app/media-pictures.js';
@@ -216,6 +216,8 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
         faceScanJobHandler(faces),
         ocrScanJobHandler(texts),
         similarityJobHandler(similarity),
+        faceMediaJobHandler(faces),
+        ocrMediaJobHandler(texts),
       ],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,

@@ -4,6 +4,7 @@ import { ingestJobKey, type IngestProgress } from '#haven/ingest/ingest.service.
 import type { IngestRecord } from '#haven/ingest/ingest.types.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 import { jobQueue } from '#haven/platform/jobs/job-queue.js';
+import { VIDEO_QUEUE } from '#haven/video/video-queue.js';
 
 /**
  * Starts (or resumes) an ingest and runs its durable job in this process until it is done (the
@@ -36,8 +37,12 @@ export async function runIngestToCompletion(
       }
       return (await haven.ingests.get(ingest.id)).state === 'done';
     }, key);
-    // Videos are analysed by jobs of their own: the command reports them once they are done.
-    await haven.jobs.runUntil(async () => (await haven.videos.pendingJobs(ingest.id)) === 0);
+    // Videos are analysed by jobs of their own: the command reports them once they are done. The
+    // text and face jobs ingest queued are left to a server's workers (or `haven faces`): reading
+    // text costs far more than ingesting and is not part of what the command reports.
+    await haven.jobs.runUntil(async () => (await haven.videos.pendingJobs(ingest.id)) === 0, undefined, [
+      VIDEO_QUEUE,
+    ]);
   } finally {
     stop();
   }

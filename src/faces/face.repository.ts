@@ -238,6 +238,15 @@ export const faceRepository = {
     return rows.map(toSuggestion);
   },
 
+  /** Media that have at least one face good enough to suggest with. */
+  async mediaWithFaces(db: Queryable, minQuality: number): Promise<string[]> {
+    const rows = await db.query<{ media_id: string }>(
+      'SELECT DISTINCT media_id FROM faces WHERE quality >= $1 ORDER BY media_id',
+      [minQuality],
+    );
+    return rows.map((row) => row.media_id);
+  },
+
   async suggestion(db: Queryable, id: number): Promise<SuggestionRecord | undefined> {
     const rows = await db.query<SuggestionRow>(`${SUGGESTION_SELECT} WHERE s.id = $1 FOR UPDATE OF s`, [id]);
     return rows.map(toSuggestion)[0];

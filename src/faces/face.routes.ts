@@ -4,6 +4,7 @@ import { accessService } from '#haven/access/access.service.js';
 import { auditService } from '#haven/audit/audit.service.js';
 import type { FaceService } from '#haven/faces/face.service.js';
 import {
+  AllSuggestionsQuery,
   FaceCropQuery,
   FaceIdParams,
   FaceSearchQuery,
@@ -236,7 +237,26 @@ export function faceRoutes(deps: { db: Database; faces: FaceService }): RouteSpe
       responses: { 200: { description: 'The suggestions', schema: SuggestionList }, ...ERROR_RESPONSES },
       async handler({ actor, params }) {
         const suggestions = await faces.suggestions(db, actor, params.id);
-        return { body: { suggestions: await presentSuggestions(db, actor, suggestions) } };
+        return {
+          body: { suggestions: await presentSuggestions(db, actor, suggestions), threshold: faces.threshold },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/face-suggestions',
+      operationId: 'listAllFaceSuggestions',
+      summary:
+        'Suggestions "same person as in series X" of every series you may see, open ones first (found afresh on each call)',
+      tag: 'faces',
+      access: { permission: 'face.review' },
+      query: AllSuggestionsQuery,
+      responses: { 200: { description: 'The suggestions', schema: SuggestionList }, ...ERROR_RESPONSES },
+      async handler({ actor, query }) {
+        const suggestions = await faces.allSuggestions(db, actor, query.state);
+        return {
+          body: { suggestions: await presentSuggestions(db, actor, suggestions), threshold: faces.threshold },
+        };
       },
     }),
     defineRoute({

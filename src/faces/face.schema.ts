@@ -125,10 +125,24 @@ export const SuggestionBody = z
   .meta({ id: 'FaceSuggestion' });
 
 export const SuggestionList = z
-  .object({ suggestions: z.array(SuggestionBody) })
+  .object({
+    suggestions: z.array(SuggestionBody),
+    threshold: z
+      .number()
+      .meta({ description: 'Cosine similarity from which faces are suggested as one person' }),
+  })
   .meta({ id: 'FaceSuggestionList' });
 
 export const SuggestionDecisionRequest = z
   .object({ decision: z.enum(['accept', 'reject']) })
   .strict()
   .meta({ id: 'FaceSuggestionDecision' });
+
+export const AllSuggestionsQuery = z
+  .object({
+    state: z
+      .enum(['open', 'accepted', 'rejected'])
+      .optional()
+      .meta({ description: 'Only suggestions in this state (default: all, open ones first)' }),
+  })
+  .strict();

@@ -336,6 +336,28 @@ export class FaceService {
     return faceRepository.suggestionsOfSeries(db, seriesId);
   }
 
+  /**
+   * Suggestions of every series the actor may see that holds a face, open ones first, then by
+   * score: the overview a reviewer works through. Found afresh like those of one series.
+   */
+  async allSuggestions(
+    db: Database,
+    actor: Actor,
+    state: SuggestionRecord['state'] | undefined,
+  ): Promise<SuggestionRecord[]> {
+    const withFaces = await faceRepository.mediaWithFaces(db, this.#options.minQuality);
+    const seriesIds = [...new Set((await seriesService.ofMedia(db, withFaces)).map((s) => s.series.id))];
+    const visible = await seriesService.visibleIds(db, actor, seriesIds);
+    const all: SuggestionRecord[] = [];
+    for (const seriesId of seriesIds.filter((id) => visible.has(id))) {
+      all.push(...(await this.suggestions(db, actor, seriesId)));
+    }
+    const order = { open: 0, accepted: 1, rejected: 2 } as const;
+    return all
+      .filter((s) => state === undefined || s.state === state)
+      .sort((a, b) => order[a.state] - order[b.state] || b.score - a.score || a.id - b.id);
+  }
+
   /** A human's decision on a suggestion: recorded with who and when, audited. */
   async decide(
     tx: Queryable,

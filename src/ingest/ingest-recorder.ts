@@ -1,5 +1,6 @@
 import type { CaseRecord } from '#haven/cases/case.types.js';
 import { ingestRepository } from '#haven/ingest/ingest.repository.js';
+import { enqueueMediaScans } from '#haven/ingest/media-scans.js';
 import type { AnalysedContent, PipelineHandler, Problem } from '#haven/ingest/pipeline/content-pipeline.js';
 import { probeOf, signalValuesOf } from '#haven/ingest/pipeline/probe.js';
 import type { ContentSource } from '#haven/ingest/pipeline/content-source.js';
@@ -60,6 +61,9 @@ export class IngestRecorder implements PipelineHandler<ItemRef> {
         size: content.size,
         ...source.times,
       });
+      if ((draft.kind === 'image' || draft.kind === 'video') && draft.analysisState === 'done') {
+        await enqueueMediaScans(tx, media.id);
+      }
       const result = await triage.triage(tx, probeOf(analysed), { excludeIngestId: this.#ingestId });
       const itemId = await ingestRepository.saveOutcome(tx, {
         ingestId: this.#ingestId,

@@ -67,8 +67,15 @@ export const ocrRepository = {
 
   /** Full-text search (the 'simple' configuration: no stemming, so it works for every language). */
   async search(db: Queryable, query: string, limit: number): Promise<TextHit[]> {
-    const rows = await db.query<{ media_id: string; sha256: Uint8Array; rank: number; snippet: string }>(
-      `SELECT t.media_id, m.sha256, ts_rank(to_tsvector('simple', t.text), q) AS rank,
+    const rows = await db.query<{
+      media_id: string;
+      sha256: Uint8Array;
+      rank: number;
+      snippet: string;
+      script: Script;
+      language: string | null;
+    }>(
+      `SELECT t.media_id, m.sha256, t.script, t.language, ts_rank(to_tsvector('simple', t.text), q) AS rank,
               ts_headline('simple', t.text, q, 'StartSel=«, StopSel=», MaxWords=20, MinWords=5') AS snippet
        FROM media_texts t JOIN media m ON m.id = t.media_id, websearch_to_tsquery('simple', $1) q
        WHERE to_tsvector('simple', t.text) @@ q
@@ -80,6 +87,8 @@ export const ocrRepository = {
       sha256: row.sha256,
       rank: row.rank,
       snippet: row.snippet,
+      script: row.script,
+      language: row.language,
     }));
   },
 };

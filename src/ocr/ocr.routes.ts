@@ -10,7 +10,7 @@ import {
   TextSearchResponse,
 } from '#haven/ocr/ocr.schema.js';
 import type { OcrService } from '#haven/ocr/ocr.service.js';
-import { textClues } from '#haven/ocr/script-detect.js';
+import { LANGUAGES, textClues } from '#haven/ocr/script-detect.js';
 import type { Database } from '#haven/platform/db/database.js';
 import { hex } from '#haven/platform/db/bytes.js';
 
@@ -82,6 +82,9 @@ export function ocrRoutes(deps: { db: Database; texts: OcrService }): RouteSpec[
                     sha256: hex(hit.sha256),
                     rank: round(hit.rank),
                     snippet: hit.snippet,
+                    script: hit.script,
+                    language: hit.language,
+                    countries: [...(hit.language ? (LANGUAGES[hit.language]?.countries ?? []) : [])],
                   },
             ),
           },

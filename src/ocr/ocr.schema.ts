@@ -44,6 +44,11 @@ export const TextSearchResponse = z
           sha256: z.string(),
           rank: z.number(),
           snippet: z.string().meta({ description: 'The passage, hits marked «like this»' }),
+          script: z.string().meta({ description: 'Dominant writing system of the text read' }),
+          language: z.string().nullable().meta({ description: 'ISO 639-2 guess, or null' }),
+          countries: z
+            .array(z.string())
+            .meta({ description: 'Where that language is mainly written: a clue, never a conclusion' }),
         }),
         z.object({
           restricted: z.literal(true),

@@ -20,4 +20,6 @@ export interface TextHit {
   readonly rank: number;
   /** The matching passage with the hits marked «like this». */
   readonly snippet: string;
+  readonly script: Script;
+  readonly language: string | null;
 }

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { renderPreviews } from '#haven/ingest/image/previews.js';
 import { ingestItemsService } from '#haven/ingest/ingest-items.service.js';
+import { enqueueMediaScans } from '#haven/ingest/media-scans.js';
 import { mediaService } from '#haven/media/media.service.js';
 import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
 import { signalValuesService } from '#haven/matching/signal-values.service.js';
@@ -118,6 +119,7 @@ export class VideoService {
         blurredSha256: stored.contactSheetSha256?.blurred ?? null,
       });
       await this.#completeItems(tx, mediaId, stored.frames, stored.audioFingerprint);
+      await enqueueMediaScans(tx, mediaId);
       return rows;
     });
     this.#deps.indexes.noteAdded(added);

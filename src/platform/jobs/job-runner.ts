@@ -57,15 +57,18 @@ export class JobRunner {
     }
   }
 
-  /** Runs one job if any is ready (only the job with `onlyKey`, when given); returns whether one ran. */
-  async runOne(onlyKey?: string): Promise<boolean> {
+  /**
+   * Runs one job if any is ready (only the job with `onlyKey`, when given; only of `queues`, when
+   * given); returns whether one ran.
+   */
+  async runOne(onlyKey?: string, queues?: readonly string[]): Promise<boolean> {
     // The claim's liveness lock lives on this held connection until the job is settled: if this
     // process dies, the connection closes and other workers take the job over at once.
     return this.#options.db.session(async (session) => {
       const leaseMs = this.#options.leaseMs ?? 60_000;
       const job = await jobQueue.claim(
         session,
-        [...this.#handlers.keys()],
+        [...this.#handlers.keys()].filter((queue) => !queues || queues.includes(queue)),
         this.#workerId,
         leaseMs,
         onlyKey,
@@ -122,11 +125,14 @@ export class JobRunner {
     }
   }
 
-  /** Runs jobs until `done()` says so (checked after every job and every idle poll) or stop() is called. */
-  async runUntil(done: () => Promise<boolean>, onlyKey?: string): Promise<void> {
+  /**
+   * Runs jobs (of `queues` only, when given) until `done()` says so (checked after every job and
+   * every idle poll) or stop() is called.
+   */
+  async runUntil(done: () => Promise<boolean>, onlyKey?: string, queues?: readonly string[]): Promise<void> {
     const pollMs = this.#options.pollMs ?? 250;
     while (!this.#stopping && !(await done())) {
-      const ran = await this.runOne(onlyKey);
+      const ran = await this.runOne(onlyKey, queues);
       if (!ran) {
         await new Promise((resolve) => setTimeout(resolve, pollMs));
       }

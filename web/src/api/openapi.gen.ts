@@ -1721,6 +1721,23 @@ export interface paths {
     readonly patch?: never;
     readonly trace?: never;
   };
+  readonly '/api/v1/face-suggestions': {
+    readonly parameters: {
+      readonly query?: never;
+      readonly header?: never;
+      readonly path?: never;
+      readonly cookie?: never;
+    };
+    /** Suggestions "same person as in series X" of every series you may see, open ones first (found afresh on each call) */
+    readonly get: operations['listAllFaceSuggestions'];
+    readonly put?: never;
+    readonly post?: never;
+    readonly delete?: never;
+    readonly options?: never;
+    readonly head?: never;
+    readonly patch?: never;
+    readonly trace?: never;
+  };
   readonly '/api/v1/face-suggestions/{id}/decision': {
     readonly parameters: {
       readonly query?: never;
@@ -3743,6 +3760,8 @@ export interface components {
     };
     readonly FaceSuggestionList: {
       readonly suggestions: readonly components['schemas']['FaceSuggestion'][];
+      /** @description Cosine similarity from which faces are suggested as one person */
+      readonly threshold: number;
     };
     readonly FaceSuggestion: {
       readonly id: number;
@@ -3824,6 +3843,12 @@ export interface components {
             readonly rank: number;
             /** @description The passage, hits marked «like this» */
             readonly snippet: string;
+            /** @description Dominant writing system of the text read */
+            readonly script: string;
+            /** @description ISO 639-2 guess, or null */
+            readonly language: string | null;
+            /** @description Where that language is mainly written: a clue, never a conclusion */
+            readonly countries: readonly string[];
           }
         | {
             /** @constant */
@@ -11455,6 +11480,65 @@ export interface operations {
       readonly path: {
         readonly id: string;
       };
+      readonly cookie?: never;
+    };
+    readonly requestBody?: never;
+    readonly responses: {
+      /** @description The suggestions */
+      readonly 200: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['FaceSuggestionList'];
+        };
+      };
+      /** @description Invalid request */
+      readonly 400: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not signed in */
+      readonly 401: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed */
+      readonly 403: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not found (or not visible to you) */
+      readonly 404: {
+        headers: {
+          readonly [name: string]: unknown;
+        };
+        content: {
+          readonly 'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  readonly listAllFaceSuggestions: {
+    readonly parameters: {
+      readonly query?: {
+        /** @description Only suggestions in this state (default: all, open ones first) */
+        readonly state?: 'open' | 'accepted' | 'rejected';
+      };
+      readonly header?: never;
+      readonly path?: never;
       readonly cookie?: never;
     };
     readonly requestBody?: never;

@@ -12,6 +12,8 @@ import { youPages } from '../pages/you/you.pages';
 import { appealPages } from '../pages/appeals/appeals.pages';
 import { tipPages } from '../pages/tips/tips.pages';
 import { similarPages } from '../pages/similar/similar.pages';
+import { facePages } from '../pages/faces/faces.pages';
+import { textPages } from '../pages/texts/texts.pages';
 import type { PageDefinition } from './page-registry';
 
 /**
@@ -33,4 +35,6 @@ export const PAGES: readonly PageDefinition[] = [
   ...auditPages,
   ...youPages,
   ...similarPages,
+  ...facePages,
+  ...textPages,
 ];

@@ -23,6 +23,9 @@ export function MediaPage({ id }: { id: string }): ReactNode {
         <>
           <PageHeader title={`Medium ${item.sha256.slice(0, 16)}…`}>
             {item.kind === 'image' ? <Link to={`/similar/media/${item.id}`}>Find similar places</Link> : null}
+            {item.kind === 'image' || item.kind === 'video' ? (
+              <Link to={`/texts/media/${item.id}`}>Text in this image</Link>
+            ) : null}
           </PageHeader>
           <div className="media-detail">
             <div>

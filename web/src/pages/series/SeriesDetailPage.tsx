@@ -22,7 +22,11 @@ export function SeriesDetailPage({ id }: { id: string }): ReactNode {
     <Loaded state={found} what="the series">
       {(series) => (
         <>
-          <PageHeader title={`Series ${series.number}`} />
+          <PageHeader title={`Series ${series.number}`}>
+            {can(session, 'face.review') ? (
+              <Link to={`/faces/suggestions?series=${series.id}&state=all`}>Face suggestions</Link>
+            ) : null}
+          </PageHeader>
           <div className="grid-2">
             <section className="card" aria-labelledby="series-facts">
               <h2 id="series-facts">About</h2>

@@ -1,0 +1,65 @@
+import type { ReactNode } from 'react';
+import { apiUrl } from '../../api/client';
+import { useWellbeing } from '../../wellbeing/wellbeing-context';
+
+/**
+ * One face cut out of its image. The server sends it blurred and greyscale unless this one crop
+ * is revealed (asking for the clear crop is audited there); revealed, it stays greyscale when the
+ * user wants previews in greyscale.
+ */
+export function FaceCrop({
+  faceId,
+  label,
+  canReveal,
+  large = false,
+}: {
+  faceId: number;
+  /** Says which face this is (series, image), never what it shows. */
+  label: string;
+  canReveal: boolean;
+  large?: boolean;
+}): ReactNode {
+  const { settings, revealed, reveal, hide } = useWellbeing();
+  const key = `face:${faceId}`;
+  const open = revealed.has(key);
+  const variant = open ? 'clear' : 'blurred';
+  const classes = [
+    'face-crop-image',
+    open ? 'is-revealed' : 'is-blurred',
+    open && settings.greyscalePreviews ? 'is-grey' : '',
+  ];
+  return (
+    <figure
+      className={`face-crop ${large ? 'face-crop-large' : ''}`}
+      data-revealed={open ? 'true' : 'false'}
+      data-testid="face-crop"
+    >
+      <div className="face-crop-frame">
+        <img
+          key={variant}
+          className={classes.join(' ')}
+          src={apiUrl('/api/v1/faces/{id}/crop', { id: faceId }, { variant })}
+          alt={open ? `Revealed face ${label}` : `Blurred face ${label}`}
+          draggable={false}
+        />
+      </div>
+      <figcaption className="small muted">{label}</figcaption>
+      {canReveal ? (
+        <button
+          type="button"
+          aria-pressed={open}
+          aria-label={open ? `Hide face ${label}` : `Reveal face ${label}`}
+          onClick={() => {
+            if (open) {
+              hide(key);
+            } else {
+              reveal(key);
+            }
+          }}
+        >
+          {open ? 'Hide' : 'Reveal'}
+        </button>
+      ) : null}
+    </figure>
+  );
+}
