@@ -68,7 +68,9 @@ const ShownMatch = z
       segmentSeconds: z
         .number()
         .optional()
-        .meta({ description: 'shared sound (chromaprint): length (s) of the shared stretch from its offsets' }),
+        .meta({
+          description: 'shared sound (chromaprint): length (s) of the shared stretch from its offsets',
+        }),
     }),
     z.object({
       restricted: z.literal(true),
