@@ -65,12 +65,9 @@ const ShownMatch = z
         .array(z.number())
         .optional()
         .meta({ description: "video-to-video: the probe's time codes (s)" }),
-      segmentSeconds: z
-        .number()
-        .optional()
-        .meta({
-          description: 'shared sound (chromaprint): length (s) of the shared stretch from its offsets',
-        }),
+      segmentSeconds: z.number().optional().meta({
+        description: 'shared sound (chromaprint): length (s) of the shared stretch from its offsets',
+      }),
     }),
     z.object({
       restricted: z.literal(true),
