@@ -323,6 +323,8 @@ async function main(): Promise<void> {
         branchProbes,
         ...after,
         before: { ...before, queries: baselineQueries.length },
+        // The current path on the same queries as `before`: recall compares like with like.
+        afterOnBaselineQueries: { ...afterOnSample, queries: baselineQueries.length },
         baseline: 'before: exhaustive JS descriptor matching and OpenCV.js RANSAC per candidate',
         speedupVsBaseline: round1(before.searchMsMedian / Math.max(0.1, afterOnSample.searchMsMedian)),
         extractMsPerImage: Math.round(extractMs),
