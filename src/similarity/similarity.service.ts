@@ -4,6 +4,9 @@ import type { FsBlobStore } from '#haven/platform/evidence/fs-blob-store.js';
 import type { Logger } from '#haven/platform/log/logger.js';
 import { decodeForHashing } from '#haven/ingest/image/decode-image.js';
 import { sniffMediaType } from '#haven/ingest/media-types/sniff.js';
+import { DEFAULT_BRANCH_SEARCH } from '#haven/signals/orb/descriptor-matching.js';
+import type { VerifyOptions } from '#haven/signals/orb/geometric-verification.js';
+import type { LocalFeatures } from '#haven/signals/orb/orb-features.js';
 import { mirroredBreadth, verifyCandidates } from '#haven/signals/orb/verify-candidates.js';
 import { orbSignal } from '#haven/signals/orb/orb-signal.js';
 import type { DecodedImage } from '#haven/signals/signal-type.js';
@@ -168,18 +171,30 @@ export class SimilarityService {
     }
     const bytes = await this.deps.originals.readAll(image.sha256);
     const decoded = await this.#decode(bytes, image.mime);
-    return this.#search(decoded, { ...options, excludeMediaId: mediaId });
+    // The whole picture's features are stored: only a region (or a held image not yet extracted)
+    // is extracted again.
+    const stored = options.region
+      ? undefined
+      : await similarityRepository.featuresOfMedia(db, mediaId, orbSignal.name, orbSignal.pipelineVersion);
+    return this.#search(decoded, { ...options, excludeMediaId: mediaId }, stored);
   }
 
   async #decode(bytes: Uint8Array, mime: string): Promise<DecodedImage> {
     return (await decodeForHashing(bytes, mime, { maxPixels: this.deps.maxPixels })).image;
   }
 
-  async #search(image: DecodedImage, options: SearchOptions): Promise<SimilarityOutcome> {
+  async #search(
+    image: DecodedImage,
+    options: SearchOptions,
+    known?: LocalFeatures,
+  ): Promise<SimilarityOutcome> {
     const region = options.region ? checkRegion(options.region, image.width, image.height) : null;
     const limit = options.limit ?? DEFAULT_LIMIT;
     await this.refreshIndex();
-    const features = await orbSignal.extract(image, region);
+    const features =
+      known && known.width === image.width && known.height === image.height
+        ? known
+        : await orbSignal.extract(image, region);
     const probe = { width: image.width, height: image.height, region, keypoints: features.count };
     if (features.count === 0) {
       return { probe, hits: [] };
@@ -196,7 +211,7 @@ export class SimilarityService {
       { direct: new Set(direct), mirrored: new Set(flipped) },
       stored.filter((candidate) => candidate.mediaId !== options.excludeMediaId),
       (candidate) => candidate.featureId,
-      { allowSecondPlane: region === null },
+      this.#verifyOptions(region),
     );
     const hits: SimilarityHit[] = [];
     for (const { candidate, verification } of verified) {
@@ -220,5 +235,15 @@ export class SimilarityService {
     }
     hits.sort((a, b) => b.score - a.score || b.inliers - a.inliers || a.mediaId.localeCompare(b.mediaId));
     return { probe, hits: hits.slice(0, limit) };
+  }
+
+  /** Descriptors matched within vocabulary branches; candidates below the threshold cut short. */
+  #verifyOptions(region: Region | null): VerifyOptions {
+    const vocabulary = this.#index.vocabulary;
+    return {
+      allowSecondPlane: region === null,
+      search: vocabulary ? { vocabulary, ...DEFAULT_BRANCH_SEARCH } : null,
+      minInliers: this.deps.minInliers,
+    };
   }
 }

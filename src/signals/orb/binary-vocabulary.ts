@@ -239,3 +239,50 @@ export function deserializeVocabulary(bytes: Uint8Array): BinaryVocabulary {
   }
   return { branching, depth, centres, firstChild, childCount, wordOf, wordCount };
 }
+
+/**
+ * The node each descriptor reaches `level` steps down the tree (the root is level 0), and with
+ * `probes` > 1 also the runners-up among that last step's siblings (-1 where there are fewer):
+ * `probes` node ids per descriptor. Descriptors that match share their branch near the root.
+ */
+export function branches(
+  vocabulary: BinaryVocabulary,
+  words: Uint32Array,
+  level: number,
+  probes = 1,
+): Int32Array {
+  const count = words.length / 8;
+  const out = new Int32Array(count * probes).fill(-1);
+  // The nearest `probes` children of the last step, best first (insertion into a short list).
+  const topNode = new Int32Array(probes);
+  const topDistance = new Int32Array(probes);
+  for (let i = 0; i < count; i += 1) {
+    let node = 0;
+    for (let step = 0; step < level && vocabulary.firstChild[node]! !== -1; step += 1) {
+      const first = vocabulary.firstChild[node]!;
+      topNode.fill(-1);
+      topDistance.fill(257);
+      for (let c = first; c < first + vocabulary.childCount[node]!; c += 1) {
+        const d = descriptorDistance(words, i, vocabulary.centres, c);
+        let at = probes;
+        while (at > 0 && d < topDistance[at - 1]!) {
+          at -= 1;
+        }
+        if (at < probes) {
+          topNode.copyWithin(at + 1, at, probes - 1);
+          topDistance.copyWithin(at + 1, at, probes - 1);
+          topNode[at] = c;
+          topDistance[at] = d;
+        }
+      }
+      node = topNode[0]!;
+      if (step === level - 1) {
+        out.set(topNode, i * probes);
+      }
+    }
+    if (out[i * probes] === -1) {
+      out[i * probes] = node;
+    }
+  }
+  return out;
+}

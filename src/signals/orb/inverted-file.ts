@@ -24,6 +24,109 @@ class Postings {
   }
 }
 
+/** "HIF2": the snapshot format's first four bytes. */
+const MAGIC = 0x32464948;
+
+function align8(value: number): number {
+  return Math.ceil(value / 8) * 8;
+}
+
+/** Byte offsets of a snapshot's blocks. */
+function blockLayout(wordCount: number, slots: number, postingEntries: number) {
+  const ids = 16;
+  const sizes = ids + slots * 8;
+  const live = align8(sizes + slots * 4);
+  const lengths = align8(live + slots);
+  const postingSlots = align8(lengths + wordCount * 4);
+  const postingCounts = align8(postingSlots + postingEntries * 4);
+  const total = align8(postingCounts + postingEntries * 2);
+  return { ids, sizes, live, lengths, postingSlots, postingCounts, total };
+}
+
+/** The `limit` best-scored slots seen so far: a min-heap, so a query never sorts every document. */
+class TopK {
+  readonly #slots: number[] = [];
+  readonly #scores: number[] = [];
+  readonly #ids: number[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Higher score first; on a tie, the lower id (a stable order across runs). */
+  #worse(a: number, b: number): boolean {
+    return (
+      this.#scores[a]! < this.#scores[b]! ||
+      (this.#scores[a] === this.#scores[b] && this.#ids[a]! > this.#ids[b]!)
+    );
+  }
+
+  offer(slot: number, score: number, id: number): void {
+    if (this.limit <= 0) {
+      return;
+    }
+    if (this.#slots.length < this.limit) {
+      this.#slots.push(slot);
+      this.#scores.push(score);
+      this.#ids.push(id);
+      this.#up(this.#slots.length - 1);
+      return;
+    }
+    if (score < this.#scores[0]! || (score === this.#scores[0] && id > this.#ids[0]!)) {
+      return;
+    }
+    this.#slots[0] = slot;
+    this.#scores[0] = score;
+    this.#ids[0] = id;
+    this.#down(0);
+  }
+
+  sorted(): { slot: number; score: number }[] {
+    return this.#slots
+      .map((slot, k) => ({ slot, score: this.#scores[k]!, id: this.#ids[k]! }))
+      .sort((a, b) => b.score - a.score || a.id - b.id)
+      .map(({ slot, score }) => ({ slot, score }));
+  }
+
+  #swap(a: number, b: number): void {
+    for (const list of [this.#slots, this.#scores, this.#ids]) {
+      const t = list[a]!;
+      list[a] = list[b]!;
+      list[b] = t;
+    }
+  }
+
+  #up(at: number): void {
+    let child = at;
+    while (child > 0) {
+      const parent = (child - 1) >> 1;
+      if (!this.#worse(child, parent)) {
+        return;
+      }
+      this.#swap(child, parent);
+      child = parent;
+    }
+  }
+
+  #down(at: number): void {
+    let parent = at;
+    for (;;) {
+      const left = parent * 2 + 1;
+      const right = left + 1;
+      let worst = parent;
+      if (left < this.#slots.length && this.#worse(left, worst)) {
+        worst = left;
+      }
+      if (right < this.#slots.length && this.#worse(right, worst)) {
+        worst = right;
+      }
+      if (worst === parent) {
+        return;
+      }
+      this.#swap(parent, worst);
+      parent = worst;
+    }
+  }
+}
+
 /** How often each word occurs in one list of words. */
 function wordCounts(words: Uint32Array): Map<number, number> {
   const counts = new Map<number, number>();
@@ -103,26 +206,14 @@ export class InvertedFile {
         scores[slots[i]!]! += idf * Math.min(queryCount, counts[i]!);
       }
     }
-    const best: Candidate[] = [];
-    let floor = 0;
+    const heap = new TopK(limit);
     for (let slot = 0; slot < this.#slots; slot += 1) {
       const raw = scores[slot]!;
-      if (raw <= 0 || this.#live[slot] !== 1) {
-        continue;
-      }
-      const score = raw / Math.sqrt(Math.max(1, this.#sizes[slot]!));
-      if (best.length >= limit && score <= floor) {
-        continue;
-      }
-      best.push({ id: this.#ids[slot]!, score });
-      if (best.length > limit * 2) {
-        best.sort((a, b) => b.score - a.score);
-        best.length = limit;
-        floor = best[limit - 1]!.score;
+      if (raw > 0 && this.#live[slot] === 1) {
+        heap.offer(slot, raw / Math.sqrt(Math.max(1, this.#sizes[slot]!)), this.#ids[slot]!);
       }
     }
-    best.sort((a, b) => b.score - a.score || a.id - b.id);
-    return best.slice(0, limit);
+    return heap.sorted().map(({ slot, score }) => ({ id: this.#ids[slot]!, score }));
   }
 
   /** Bytes held by the postings and per-document arrays (for reporting). */
@@ -134,73 +225,103 @@ export class InvertedFile {
     return total;
   }
 
+  /**
+   * Column layout, every block 8-byte aligned, so loading is a few block copies and views instead
+   * of a read per posting: header (magic, words, slots, postings), ids (f64), sizes (u32),
+   * live flags (u8), posting lengths per word (u32), all posting slots (u32), all counts (u16).
+   */
   serialize(): Uint8Array {
     let postingEntries = 0;
     for (const list of this.#postings) {
       postingEntries += list?.length ?? 0;
     }
-    const bytes = new Uint8Array(12 + this.#slots * 13 + this.wordCount * 4 + postingEntries * 6);
-    const view = new DataView(bytes.buffer);
-    view.setUint32(0, this.wordCount, true);
-    view.setUint32(4, this.#slots, true);
-    view.setUint32(8, postingEntries, true);
-    let at = 12;
-    for (let slot = 0; slot < this.#slots; slot += 1) {
-      view.setFloat64(at, this.#ids[slot]!, true);
-      view.setUint32(at + 8, this.#sizes[slot]!, true);
-      bytes[at + 12] = this.#live[slot]!;
-      at += 13;
-    }
+    const layout = blockLayout(this.wordCount, this.#slots, postingEntries);
+    const bytes = new Uint8Array(layout.total);
+    const header = new Uint32Array(bytes.buffer, 0, 4);
+    header.set([MAGIC, this.wordCount, this.#slots, postingEntries]);
+    new Float64Array(bytes.buffer, layout.ids, this.#slots).set(this.#ids.subarray(0, this.#slots));
+    new Uint32Array(bytes.buffer, layout.sizes, this.#slots).set(this.#sizes.subarray(0, this.#slots));
+    bytes.set(this.#live.subarray(0, this.#slots), layout.live);
+    const lengths = new Uint32Array(bytes.buffer, layout.lengths, this.wordCount);
+    const slots = new Uint32Array(bytes.buffer, layout.postingSlots, postingEntries);
+    const counts = new Uint16Array(bytes.buffer, layout.postingCounts, postingEntries);
+    let at = 0;
     for (let word = 0; word < this.wordCount; word += 1) {
       const list = this.#postings[word];
       const length = list?.length ?? 0;
-      view.setUint32(at, length, true);
-      at += 4;
-      for (let i = 0; i < length; i += 1) {
-        view.setUint32(at, list!.slots[i]!, true);
-        view.setUint16(at + 4, list!.counts[i]!, true);
-        at += 6;
+      lengths[word] = length;
+      if (list && length > 0) {
+        slots.set(list.slots.subarray(0, length), at);
+        counts.set(list.counts.subarray(0, length), at);
+        at += length;
       }
     }
     return bytes;
   }
 
-  static deserialize(bytes: Uint8Array): InvertedFile {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const wordCount = view.getUint32(0, true);
-    const slots = view.getUint32(4, true);
-    const postingEntries = view.getUint32(8, true);
-    if (bytes.byteLength !== 12 + slots * 13 + wordCount * 4 + postingEntries * 6) {
+  static deserialize(input: Uint8Array): InvertedFile {
+    if (input.byteLength < 16) {
+      throw new Error('inverted file bytes are too short');
+    }
+    // Typed views need aligned offsets: an unaligned input is copied once.
+    const bytes = input.byteOffset % 8 === 0 ? input : Uint8Array.from(input);
+    const header = new Uint32Array(bytes.buffer, bytes.byteOffset, 4);
+    const [magic, wordCount, slots, postingEntries] = [header[0]!, header[1]!, header[2]!, header[3]!];
+    if (magic !== MAGIC) {
+      throw new Error('inverted file bytes are not a snapshot of this format');
+    }
+    const layout = blockLayout(wordCount, slots, postingEntries);
+    if (bytes.byteLength !== layout.total) {
       throw new Error('inverted file bytes have the wrong length');
     }
+    const base = bytes.byteOffset;
     const index = new InvertedFile(wordCount);
-    let at = 12;
+    const capacity = Math.max(16, slots);
+    index.#ids = new Float64Array(capacity);
+    index.#ids.set(new Float64Array(bytes.buffer, base + layout.ids, slots));
+    index.#sizes = new Uint32Array(capacity);
+    index.#sizes.set(new Uint32Array(bytes.buffer, base + layout.sizes, slots));
+    index.#live = new Uint8Array(capacity);
+    index.#live.set(bytes.subarray(layout.live, layout.live + slots));
+    index.#slots = slots;
     for (let slot = 0; slot < slots; slot += 1) {
-      const id = view.getFloat64(at, true);
-      const slotIndex = index.#newSlot(id, view.getUint32(at + 8, true));
-      if (bytes[at + 12] !== 1) {
-        index.#live[slotIndex] = 0;
-        index.#liveCount -= 1;
-        index.#slotOfId.delete(id);
+      if (index.#live[slot] === 1) {
+        index.#liveCount += 1;
+        index.#slotOfId.set(index.#ids[slot]!, slot);
       }
-      at += 13;
     }
+    const lengths = new Uint32Array(bytes.buffer, base + layout.lengths, wordCount);
+    let total = 0;
     for (let word = 0; word < wordCount; word += 1) {
-      const length = view.getUint32(at, true);
-      at += 4;
+      total += lengths[word]!;
+    }
+    if (total !== postingEntries) {
+      throw new Error('inverted file posting lengths do not add up');
+    }
+    // One copy of all postings; each word's list is a view into it until it grows.
+    const allSlots = Uint32Array.from(
+      new Uint32Array(bytes.buffer, base + layout.postingSlots, postingEntries),
+    );
+    const allCounts = Uint16Array.from(
+      new Uint16Array(bytes.buffer, base + layout.postingCounts, postingEntries),
+    );
+    let at = 0;
+    for (let word = 0; word < wordCount; word += 1) {
+      const length = lengths[word]!;
       if (length === 0) {
         continue;
       }
       const list = new Postings();
-      list.slots = new Uint32Array(length);
-      list.counts = new Uint16Array(length);
-      for (let i = 0; i < length; i += 1) {
-        list.slots[i] = view.getUint32(at, true);
-        list.counts[i] = view.getUint16(at + 4, true);
-        at += 6;
-      }
+      list.slots = allSlots.subarray(at, at + length);
+      list.counts = allCounts.subarray(at, at + length);
       list.length = length;
+      for (let i = 0; i < length; i += 1) {
+        if (list.slots[i]! >= slots) {
+          throw new Error('inverted file posting points outside the documents');
+        }
+      }
       index.#postings[word] = list;
+      at += length;
     }
     return index;
   }

@@ -1,5 +1,6 @@
 import type { LocalFeatures } from './orb-features.js';
-import { verifyPair, type Verification, type VerifyOptions } from './geometric-verification.js';
+import { PreparedQuery } from './descriptor-matching.js';
+import { verifyPrepared, type Verification, type VerifyOptions } from './geometric-verification.js';
 
 /** The query as taken, and left-right flipped (points in the unflipped query's pixels). */
 export interface ProbeFeatures {
@@ -25,14 +26,16 @@ export async function verifyCandidates<T extends LocalFeatures>(
   idOf: (candidate: T) => number,
   options: VerifyOptions,
 ): Promise<VerifiedCandidate<T>[]> {
+  const direct = new PreparedQuery(probe.direct, options.search ?? null);
+  const mirrored = probe.mirrored ? new PreparedQuery(probe.mirrored, options.search ?? null) : null;
   const verified: VerifiedCandidate<T>[] = [];
   for (const candidate of candidates) {
     let best: VerifiedCandidate<T> | null = null;
     if (proposed.direct.has(idOf(candidate))) {
-      best = { candidate, verification: await verifyPair(probe.direct, candidate, options), mirrored: false };
+      best = { candidate, verification: await verifyPrepared(direct, candidate, options), mirrored: false };
     }
-    if (probe.mirrored && proposed.mirrored.has(idOf(candidate))) {
-      const verification = await verifyPair(probe.mirrored, candidate, options);
+    if (mirrored && proposed.mirrored.has(idOf(candidate))) {
+      const verification = await verifyPrepared(mirrored, candidate, options);
       if (!best || verification.inliers > best.verification.inliers) {
         best = { candidate, verification, mirrored: true };
       }
