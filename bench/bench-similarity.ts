@@ -23,7 +23,7 @@ import { orbSignal } from '#haven/signals/orb/orb-signal.js';
 import { mirroredBreadth, verifyCandidates } from '#haven/signals/orb/verify-candidates.js';
 import type { DecodedImage } from '#haven/signals/signal-type.js';
 import { SIMILARITY_DEFAULTS } from '#haven/similarity/similarity-defaults.js';
-import { recallComparison } from './similarity-recall.js';
+import { globalScanLatency, recallComparison } from './similarity-recall.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'testdata');
 
@@ -257,6 +257,9 @@ async function main(): Promise<void> {
       (_, i) => () => decode(Buffer.from(distractorSvg(i + 1))),
     ),
   );
+  for (const size of sizes) {
+    globalScanLatency(size);
+  }
   if (option('recall-only', 'no') === 'yes') {
     return;
   }

@@ -207,3 +207,53 @@ export async function recallComparison(
     })}\n`,
   );
 }
+
+/**
+ * Nearest-neighbour scan time of the global index at a collection size, padded with random unit
+ * vectors, against scoring every vector and sorting them all (the naive way), in the same run.
+ */
+export function globalScanLatency(size: number, queries = 20): void {
+  let state = 12345;
+  const next = (): number => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296 - 0.5;
+  };
+  const unit = (): Float32Array => {
+    const v = Float32Array.from({ length: gemSignal.dimensions }, next);
+    const n = Math.sqrt(v.reduce((sum, x) => sum + x * x, 0));
+    return v.map((x) => x / n);
+  };
+  const index = gemSignal.createIndex();
+  const stored: Float32Array[] = [];
+  for (let id = 1; id <= size; id += 1) {
+    const v = unit();
+    stored.push(v);
+    index.add(id, v);
+  }
+  const probes = Array.from({ length: queries }, unit);
+  const started = performance.now();
+  for (const probe of probes) {
+    index.query(probe, SIMILARITY_DEFAULTS.globalCandidates + 1);
+  }
+  const scanMs = (performance.now() - started) / queries;
+  const naiveStarted = performance.now();
+  for (const probe of probes.slice(0, 5)) {
+    stored
+      .map((v, i) => ({ i, s: gemSignal.similarity(probe, v) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, SIMILARITY_DEFAULTS.globalCandidates + 1);
+  }
+  const naiveMs = (performance.now() - naiveStarted) / 5;
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'similarity-global-scan',
+      vectors: size,
+      dimensions: gemSignal.dimensions,
+      indexBytes: index.byteSize,
+      queryMsMean: Math.round(scanMs * 10) / 10,
+      baseline: 'score every vector and sort all',
+      baselineMsPerQuery: Math.round(naiveMs * 10) / 10,
+      speedupVsBaseline: Math.round((naiveMs / scanMs) * 10) / 10,
+    })}\n`,
+  );
+}
