@@ -36,6 +36,7 @@ import { orbSignal } from '#haven/signals/orb/orb-signal.js';
 import { mirroredBreadth, verifyCandidates } from '#haven/signals/orb/verify-candidates.js';
 import type { DecodedImage } from '#haven/signals/signal-type.js';
 import { SIMILARITY_DEFAULTS } from '#haven/similarity/similarity-defaults.js';
+import { globalScanLatency, recallComparison } from './similarity-recall.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'testdata');
 
@@ -342,6 +343,21 @@ async function main(): Promise<void> {
   }
 
   await evaluate('testdata', held.length, null);
+  await recallComparison(
+    held.map((h) => ({ ...h, image: () => decode(path.join(ROOT, h.file)) })),
+    index,
+    vocabulary,
+    Array.from(
+      { length: Number(option('global-distractors', '60')) },
+      (_, i) => () => decode(Buffer.from(distractorSvg(i + 1))),
+    ),
+  );
+  for (const size of sizes) {
+    globalScanLatency(size);
+  }
+  if (option('recall-only', 'no') === 'yes') {
+    return;
+  }
   const next = random(99);
   let size = held.length;
   for (const target of sizes) {

@@ -41,6 +41,7 @@ import { OcrEngine } from '#haven/ocr/ocr-engine.js';
 import { OcrService } from '#haven/ocr/ocr.service.js';
 import { mediaPictures } from '#haven/app/media-pictures.js';
 import { similarityJobHandler } from '#haven/similarity/similarity.jobs.js';
+import { similarityGlobalJobHandler } from '#haven/similarity/similarity-global.jobs.js';
 import { SIMILARITY_DEFAULTS } from '#haven/similarity/similarity-defaults.js';
 import { SimilarityService } from '#haven/similarity/similarity.service.js';
 
@@ -218,6 +219,7 @@ export async function openHaven(config: Config, log: Logger): Promise<Haven> {
         similarityJobHandler(similarity),
         faceMediaJobHandler(faces),
         ocrMediaJobHandler(texts),
+        similarityGlobalJobHandler(similarity),
       ],
       log,
       leaseMs: config.server.jobLeaseSeconds * 1000,

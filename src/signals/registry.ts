@@ -1,6 +1,7 @@
 import type {
   ByteStreamSignalType,
   FrameSignalType,
+  GlobalDescriptorSignalType,
   LocalFeatureSignalType,
   PixelSignalType,
   SignalType,
@@ -11,6 +12,7 @@ import { sha256Signal } from '#haven/signals/sha256/sha256-signal.js';
 import { pdqSignal } from '#haven/signals/pdq/pdq-signal.js';
 import { vpdqSignal } from '#haven/signals/vpdq/vpdq-signal.js';
 import { orbSignal } from '#haven/signals/orb/orb-signal.js';
+import { gemSignal } from '#haven/signals/gem/gem-signal.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 
 /** Every signal this build knows. Adding one: a folder under signals/ and a line here. */
@@ -38,3 +40,6 @@ export function signalNamed(name: string): SignalType {
 
 /** Local-feature signals (variable-size keypoint sets with their own index), kept apart from hashes. */
 export const LOCAL_FEATURE_SIGNALS: readonly LocalFeatureSignalType[] = [orbSignal];
+
+/** Global-descriptor signals (one learned vector per picture), kept apart from hashes too. */
+export const GLOBAL_DESCRIPTOR_SIGNALS: readonly GlobalDescriptorSignalType[] = [gemSignal];

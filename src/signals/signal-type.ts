@@ -110,3 +110,41 @@ export interface LocalFeatureSignalType {
   readonly contentKinds: readonly ContentKind[];
   readonly pipelineVersion: string;
 }
+
+/** A rectangle in an image's own pixels, from its top-left corner. */
+export interface ImageRegion {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Nearest neighbours by cosine similarity over the unit vectors of a global-descriptor signal. */
+export interface VectorIndex {
+  readonly size: number;
+  readonly byteSize: number;
+  add(id: number, vector: Float32Array): void;
+  remove(id: number): void;
+  query(vector: Float32Array, limit: number): { readonly id: number; readonly similarity: number }[];
+  serialize(): Uint8Array;
+}
+
+/**
+ * One learned descriptor of a whole picture (or region): a fixed-length unit vector whose cosine
+ * similarity says how alike two pictures look overall. It links views of a place that share too
+ * few keypoints for a homography (another viewpoint, night and day), so it complements local
+ * features as a second candidate source and ranking signal (see signals/gem).
+ */
+export interface GlobalDescriptorSignalType {
+  readonly input: 'global-descriptor';
+  readonly name: string;
+  readonly contentKinds: readonly ContentKind[];
+  readonly pipelineVersion: string;
+  readonly dimensions: number;
+  describe(image: DecodedImage, region?: ImageRegion | null, mirror?: boolean): Promise<Float32Array>;
+  /** Cosine similarity of two descriptors, -1 to 1. */
+  similarity(a: Float32Array, b: Float32Array): number;
+  createIndex(): VectorIndex;
+  /** Throws a HavenError (INDEX_CORRUPT) on damaged bytes. */
+  deserializeIndex(bytes: Uint8Array): VectorIndex;
+}

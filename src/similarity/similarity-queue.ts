@@ -16,3 +16,19 @@ export function enqueueFeatureExtraction(tx: Queryable, mediaId: string): Promis
     payload: { mediaId },
   });
 }
+
+/** The queue of global-descriptor extraction jobs, one per medium (apart: a model failure leaves ORB be). */
+export const SIMILARITY_GLOBAL_QUEUE = 'similarity.global';
+
+export function similarityGlobalJobKey(mediaId: string): string {
+  return `similarity-global:${mediaId}`;
+}
+
+/** Asks for a still image's global descriptor inside the transaction that made it necessary. */
+export function enqueueGlobalExtraction(tx: Queryable, mediaId: string): Promise<boolean> {
+  return jobQueue.enqueue(tx, {
+    queue: SIMILARITY_GLOBAL_QUEUE,
+    key: similarityGlobalJobKey(mediaId),
+    payload: { mediaId },
+  });
+}

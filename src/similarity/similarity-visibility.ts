@@ -6,9 +6,10 @@ import type { SeriesFact } from '#haven/series/series.types.js';
 import type { SimilarityHit, SimilarityKind } from './similarity.types.js';
 
 export type ShownSimilarity =
-  | (Omit<SimilarityHit, 'sha256'> & {
+  | (Omit<SimilarityHit, 'sha256' | 'globalSimilarity'> & {
       readonly restricted: false;
       readonly sha256: string;
+      readonly globalSimilarity: number | null;
       readonly series: readonly SeriesFact[];
     })
   | {
@@ -46,6 +47,7 @@ export async function similarityFor(
       return {
         ...hit,
         sha256: Buffer.from(hit.sha256).toString('hex'),
+        globalSimilarity: hit.globalSimilarity ?? null,
         restricted: false,
         series: series.get(hit.mediaId) ?? [],
       };

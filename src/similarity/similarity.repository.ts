@@ -71,6 +71,30 @@ export const similarityRepository = {
     return row ? { mediaId: row.id, sha256: Uint8Array.from(row.sha256), mime: row.mime } : undefined;
   },
 
+  /** Hash and size of these still images (results found by global descriptor alone). */
+  async imagesOf(
+    db: Queryable,
+    mediaIds: readonly string[],
+  ): Promise<{ mediaId: string; sha256: Uint8Array; width: number; height: number }[]> {
+    if (mediaIds.length === 0) {
+      return [];
+    }
+    const rows = await db.query<{
+      id: string;
+      sha256: Uint8Array;
+      width: number | null;
+      height: number | null;
+    }>(`SELECT id, sha256, width, height FROM media WHERE id = ANY($1::uuid[]) AND kind = 'image'`, [
+      mediaIds,
+    ]);
+    return rows.map((row) => ({
+      mediaId: row.id,
+      sha256: Uint8Array.from(row.sha256),
+      width: row.width ?? 0,
+      height: row.height ?? 0,
+    }));
+  },
+
   /** Records (or replaces) a medium's features; the new row gets a new id so indexes pick it up. */
   async saveFeatures(
     db: Queryable,
@@ -162,6 +186,25 @@ export const similarityRepository = {
       [mediaId, signal, pipeline],
     );
     return rows[0] ? toFeatures(rows[0]) : undefined;
+  },
+
+  /** The current local features of these media (global-descriptor candidates to verify). */
+  async featuresOfMediaIds(
+    db: Queryable,
+    mediaIds: readonly string[],
+    signal: string,
+    pipeline: string,
+  ): Promise<StoredFeatures[]> {
+    if (mediaIds.length === 0) {
+      return [];
+    }
+    const rows = await db.query<FeatureRow>(
+      `SELECT f.id, f.media_id, m.sha256, f.width, f.height, f.keypoints, f.points, f.descriptors
+         FROM similarity_features f JOIN media m ON m.id = f.media_id
+        WHERE f.media_id = ANY($1::uuid[]) AND f.signal = $2 AND f.pipeline = $3 AND f.state = 'done'`,
+      [mediaIds, signal, pipeline],
+    );
+    return rows.map(toFeatures);
   },
 
   /** A sample of descriptors to train a vocabulary on: at most `perImage` from each of `images`. */

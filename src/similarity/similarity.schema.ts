@@ -52,6 +52,10 @@ export const SimilarityResultSchema = z
       pairs: z
         .array(z.object({ query: Point, candidate: Point }))
         .meta({ description: 'Matched keypoints: in the query image and in this image, original pixels' }),
+      globalSimilarity: z.number().min(-1).max(1).nullable().meta({
+        description:
+          'Cosine similarity of the two pictures as a whole (global descriptors), null when one has none yet',
+      }),
       series: z.array(SeriesFactSchema),
     }),
     z.object({

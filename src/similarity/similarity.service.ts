@@ -9,10 +9,20 @@ import type { VerifyOptions } from '#haven/signals/orb/geometric-verification.js
 import type { LocalFeatures } from '#haven/signals/orb/orb-features.js';
 import { mirroredBreadth, verifyCandidates } from '#haven/signals/orb/verify-candidates.js';
 import { orbSignal } from '#haven/signals/orb/orb-signal.js';
+import { gemSignal } from '#haven/signals/gem/gem-signal.js';
 import type { DecodedImage } from '#haven/signals/signal-type.js';
+import path from 'node:path';
 import { SimilarityIndex } from './similarity-index.js';
+import { SimilarityGlobalIndex } from './similarity-global-index.js';
+import { similarityGlobalRepository } from './similarity-global.repository.js';
+import { fuse } from './similarity-fusion.js';
 import { similarityRepository } from './similarity.repository.js';
-import { enqueueFeatureExtraction, similarityJobKey } from './similarity-queue.js';
+import {
+  enqueueFeatureExtraction,
+  enqueueGlobalExtraction,
+  similarityGlobalJobKey,
+  similarityJobKey,
+} from './similarity-queue.js';
 import type {
   Region,
   SearchOptions,
@@ -31,6 +41,10 @@ export interface SimilarityDeps {
   readonly minInliers: number;
   /** Candidates from the inverted file that are geometrically verified per query. */
   readonly verifyCandidates: number;
+  /** Matches whose global descriptors are at least this similar are accepted without inliers. */
+  readonly minGlobalSimilarity: number;
+  /** Nearest neighbours by global descriptor added to the candidates (per query orientation). */
+  readonly globalCandidates: number;
 }
 
 const DEFAULT_LIMIT = 20;
@@ -62,20 +76,25 @@ export function checkRegion(region: Region, width: number, height: number): Regi
   };
 }
 
-function score(inliers: number): number {
-  return Math.round((inliers / (inliers + 20)) * 1000) / 1000;
-}
-
 /**
  * Place and object search over everything held: features come from decrypted originals in memory
- * (never written to disk), candidates from the inverted file, ranking from geometric verification.
+ * (never written to disk). Candidates come from two sources, the inverted file over local features
+ * and the nearest neighbours by global descriptor; each is geometrically verified, and a match is
+ * accepted by enough inliers OR by a high global similarity (another viewpoint of a room shares
+ * too few keypoints for a homography but still looks alike as a whole).
  */
 export class SimilarityService {
   readonly #index: SimilarityIndex;
+  readonly #globalIndex: SimilarityGlobalIndex;
   readonly #extraSources: SimilaritySource[] = [];
 
   constructor(private readonly deps: SimilarityDeps) {
     this.#index = new SimilarityIndex(deps.indexFile, deps.log);
+    this.#globalIndex = new SimilarityGlobalIndex(
+      gemSignal,
+      path.join(path.dirname(deps.indexFile), `similarity-${gemSignal.name}.bin`),
+      deps.log,
+    );
   }
 
   /** Adds another source of results (e.g. faces); its hits are merged with places and objects. */
@@ -83,22 +102,53 @@ export class SimilarityService {
     this.#extraSources.push(source);
   }
 
-  /** Enqueues an extraction job for every held still image without current features. */
+  /** Enqueues extraction jobs (local features, global descriptor) for held still images lacking them. */
   async enqueueMissing(limit = 100_000): Promise<string[]> {
-    const pending = await similarityRepository.pendingImages(
-      this.deps.db,
-      orbSignal.name,
-      orbSignal.pipelineVersion,
-      limit,
-    );
+    const { db } = this.deps;
+    const [pending, pendingGlobal] = await Promise.all([
+      similarityRepository.pendingImages(db, orbSignal.name, orbSignal.pipelineVersion, limit),
+      similarityGlobalRepository.pendingImages(db, gemSignal.name, gemSignal.pipelineVersion, limit),
+    ]);
     const keys: string[] = [];
-    await this.deps.db.transaction(async (tx) => {
+    await db.transaction(async (tx) => {
       for (const image of pending) {
         await enqueueFeatureExtraction(tx, image.mediaId);
         keys.push(similarityJobKey(image.mediaId));
       }
+      for (const image of pendingGlobal) {
+        await enqueueGlobalExtraction(tx, image.mediaId);
+        keys.push(similarityGlobalJobKey(image.mediaId));
+      }
     });
     return keys;
+  }
+
+  /** The global job's work: computes and stores one medium's descriptor; nothing when it is current. */
+  async extractGlobal(mediaId: string): Promise<void> {
+    const { db } = this.deps;
+    if (await similarityGlobalRepository.hasCurrent(db, mediaId, gemSignal.name, gemSignal.pipelineVersion)) {
+      return;
+    }
+    const image = await similarityRepository.image(db, mediaId);
+    if (!image) {
+      return;
+    }
+    try {
+      const bytes = await this.deps.originals.readAll(image.sha256);
+      const vector = await gemSignal.describe(await this.#decode(bytes, image.mime));
+      await similarityGlobalRepository.save(db, mediaId, gemSignal.name, gemSignal.pipelineVersion, vector);
+    } catch (error) {
+      if (!(error instanceof HavenError) || error.code !== 'IMAGE_UNDECODABLE') {
+        throw error;
+      }
+      await similarityGlobalRepository.saveError(
+        db,
+        mediaId,
+        gemSignal.name,
+        gemSignal.pipelineVersion,
+        error.message,
+      );
+    }
   }
 
   /** The job's work: extracts and stores one medium's features; does nothing when they are current. */
@@ -144,12 +194,12 @@ export class SimilarityService {
 
   /** Brings the index up to date (new feature rows, vocabulary when due) and saves its snapshot. */
   async refreshIndex(): Promise<void> {
-    await this.#index.refresh(this.deps.db);
-    await this.#index.save();
+    await Promise.all([this.#index.refresh(this.deps.db), this.#globalIndex.refresh(this.deps.db)]);
+    await Promise.all([this.#index.save(), this.#globalIndex.save()]);
   }
 
   async saveIndex(): Promise<void> {
-    await this.#index.save();
+    await Promise.all([this.#index.save(), this.#globalIndex.save()]);
   }
 
   /** Searches with an image given as bytes (a file, an upload). Throws IMAGE_UNDECODABLE for non-images. */
@@ -190,44 +240,98 @@ export class SimilarityService {
   ): Promise<SimilarityOutcome> {
     const region = options.region ? checkRegion(options.region, image.width, image.height) : null;
     const limit = options.limit ?? DEFAULT_LIMIT;
+    const { db } = this.deps;
     await this.refreshIndex();
     const features =
       known && known.width === image.width && known.height === image.height
         ? known
         : await orbSignal.extract(image, region);
     const probe = { width: image.width, height: image.height, region, keypoints: features.count };
-    if (features.count === 0) {
-      return { probe, hits: [] };
-    }
-    const mirrored = await orbSignal.extract(image, region, true);
+    const mirrored = features.count > 0 ? await orbSignal.extract(image, region, true) : null;
     const breadth = Math.max(this.deps.verifyCandidates, limit) + 1;
-    const direct = this.#index.candidates(features, breadth).map((c) => c.id);
-    const flipped = this.#index.candidates(mirrored, mirroredBreadth(breadth)).map((c) => c.id);
-    const stored = await similarityRepository.featuresByIds(this.deps.db, [
-      ...new Set([...direct, ...flipped]),
-    ]);
-    const verified = await verifyCandidates(
-      { direct: features, mirrored },
-      { direct: new Set(direct), mirrored: new Set(flipped) },
-      stored.filter((candidate) => candidate.mediaId !== options.excludeMediaId),
-      (candidate) => candidate.featureId,
-      this.#verifyOptions(region),
+    const direct = mirrored ? this.#index.candidates(features, breadth).map((c) => c.id) : [];
+    const flipped = mirrored
+      ? this.#index.candidates(mirrored, mirroredBreadth(breadth)).map((c) => c.id)
+      : [];
+
+    // Second source: the nearest held pictures by global descriptor, as taken and flipped.
+    const global = [
+      await gemSignal.describe(image, region),
+      await gemSignal.describe(image, region, true),
+    ] as const;
+    const near = [
+      ...this.#globalIndex.nearest(global[0], this.deps.globalCandidates + 1),
+      ...this.#globalIndex.nearest(global[1], this.deps.globalCandidates + 1),
+    ];
+    const nearMedia = (await similarityGlobalRepository.byIds(db, [...new Set(near.map((n) => n.id))])).map(
+      (row) => row.mediaId,
     );
+    const stored = await similarityRepository.featuresByIds(db, [...new Set([...direct, ...flipped])]);
+    const storedMedia = new Set(stored.map((row) => row.mediaId));
+    const fromGlobal = await similarityRepository.featuresOfMediaIds(
+      db,
+      nearMedia.filter((id) => !storedMedia.has(id)),
+      orbSignal.name,
+      orbSignal.pipelineVersion,
+    );
+    const candidates = [...stored, ...fromGlobal].filter((row) => row.mediaId !== options.excludeMediaId);
+    const verified =
+      mirrored === null
+        ? []
+        : await verifyCandidates(
+            { direct: features, mirrored },
+            {
+              direct: new Set([...direct, ...fromGlobal.map((row) => row.featureId)]),
+              mirrored: new Set([...flipped, ...fromGlobal.map((row) => row.featureId)]),
+            },
+            candidates,
+            (candidate) => candidate.featureId,
+            this.#verifyOptions(region),
+          );
+    const verifiedOf = new Map(verified.map((v) => [v.candidate.mediaId, v]));
+
+    // Every candidate's global similarity (the better of the query as taken and flipped).
+    const media = [...new Set([...candidates.map((c) => c.mediaId), ...nearMedia])].filter(
+      (id) => id !== options.excludeMediaId,
+    );
+    const descriptors = await similarityGlobalRepository.ofMediaIds(
+      db,
+      media,
+      gemSignal.name,
+      gemSignal.pipelineVersion,
+    );
+    const similarityOf = new Map(
+      descriptors.map((row) => [
+        row.mediaId,
+        Math.max(gemSignal.similarity(global[0], row.vector), gemSignal.similarity(global[1], row.vector)),
+      ]),
+    );
+    const missing = media.filter((id) => !verifiedOf.has(id) && similarityOf.has(id));
+    const pictures = new Map(
+      (await similarityRepository.imagesOf(db, missing)).map((picture) => [picture.mediaId, picture]),
+    );
+
     const hits: SimilarityHit[] = [];
-    for (const { candidate, verification } of verified) {
-      if (verification.inliers < this.deps.minInliers) {
+    for (const mediaId of media) {
+      const match = verifiedOf.get(mediaId);
+      const similarity = similarityOf.get(mediaId) ?? null;
+      const inliers = match?.verification.inliers ?? 0;
+      const fused = fuse(inliers, similarity, this.deps);
+      const picture = match?.candidate ?? pictures.get(mediaId);
+      if (!fused.accepted || !picture) {
         continue;
       }
       hits.push({
         kind: region ? 'object' : 'place',
-        mediaId: candidate.mediaId,
-        sha256: candidate.sha256,
-        score: score(verification.inliers),
-        inliers: verification.inliers,
-        tentative: verification.tentative,
-        pairs: verification.pairs,
-        width: candidate.width,
-        height: candidate.height,
+        mediaId,
+        sha256: picture.sha256,
+        score: fused.score,
+        inliers,
+        tentative: match?.verification.tentative ?? 0,
+        pairs: match?.verification.pairs ?? [],
+        width: picture.width,
+        height: picture.height,
+        globalSimilarity: similarity === null ? null : Math.round(similarity * 1000) / 1000,
       });
     }
     for (const source of this.#extraSources) {

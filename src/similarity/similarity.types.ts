@@ -11,7 +11,7 @@ export interface SimilarityHit {
   readonly kind: SimilarityKind;
   readonly mediaId: string;
   readonly sha256: Uint8Array;
-  /** 0-1, grows with the inlier count (inliers / (inliers + 20)). */
+  /** 0-1: the stronger of the inlier score (inliers / (inliers + 20)) and the global similarity's. */
   readonly score: number;
   readonly inliers: number;
   /** Matches that passed the descriptor ratio test before the geometric check. */
@@ -20,6 +20,11 @@ export interface SimilarityHit {
   readonly pairs: readonly MatchedPair[];
   readonly width: number;
   readonly height: number;
+  /**
+   * Cosine similarity of the two pictures' global descriptors (-1 to 1), when both have one: the
+   * second explanation beside the matched points, and the one that counts when they are few.
+   */
+  readonly globalSimilarity?: number | null;
 }
 
 export interface SimilarityProbe {

@@ -3914,6 +3914,8 @@ export interface components {
             readonly query: readonly [number, number];
             readonly candidate: readonly [number, number];
           }[];
+          /** @description Cosine similarity of the two pictures as a whole (global descriptors), null when one has none yet */
+          readonly globalSimilarity: number | null;
           readonly series: readonly components['schemas']['SeriesFact'][];
         }
       | {

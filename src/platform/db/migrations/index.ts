@@ -8,6 +8,7 @@ import { migration0007 } from '#haven/platform/db/migrations/0007-similarity.js'
 import { migration0008 } from '#haven/platform/db/migrations/0008-faces-ocr.js';
 import { migration0009 } from '#haven/platform/db/migrations/0009-appeals-tips.js';
 import { migration0011 } from '#haven/platform/db/migrations/0011-feedback-review.js';
+import { migration0012 } from '#haven/platform/db/migrations/0012-similarity-global.js';
 import type { Migration } from '#haven/platform/db/migrations/migration.js';
 
 /** Every migration, in order. Append only: never edit one that has shipped. */
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0008,
   migration0009,
   migration0011,
+  migration0012,
 ];
