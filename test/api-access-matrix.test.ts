@@ -1119,6 +1119,15 @@ const PROBES: readonly Probe[] = [
     },
   },
   {
+    route: 'GET /face-suggestions',
+    rule: 'open',
+    call: (caller) => caller.client.get('/face-suggestions'),
+    verify: (body) => {
+      expect(Array.isArray(body.suggestions)).toBe(true);
+      expect(typeof body.threshold).toBe('number');
+    },
+  },
+  {
     route: 'POST /face-suggestions/:id/decision',
     rule: 'read',
     target: (scope) => Promise.resolve(world.faces[scope].suggestionId),
