@@ -29,7 +29,10 @@ export async function buildServer(parts: ServerParts): Promise<FastifyInstance> 
     trustProxy: server.trustProxy,
     // A client silent for this long is dropped: slow-client (slowloris) guard.
     connectionTimeout: server.idleTimeoutSeconds * 1000,
-    keepAliveTimeout: 5_000,
+    // Idle keep-alive connections live as long as a silent client may: a reverse proxy or client
+    // that reuses one after a pause (a few seconds of other work) must not meet a socket the
+    // server has just closed (ECONNRESET on a request that never arrived).
+    keepAliveTimeout: server.idleTimeoutSeconds * 1000,
     forceCloseConnections: true,
     // Multipart uploads are not buffered: only JSON bodies go through the body limit.
     return503OnClosing: true,
