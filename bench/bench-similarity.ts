@@ -37,6 +37,7 @@ import { mirroredBreadth, verifyCandidates } from '#haven/signals/orb/verify-can
 import type { DecodedImage } from '#haven/signals/signal-type.js';
 import { SIMILARITY_DEFAULTS } from '#haven/similarity/similarity-defaults.js';
 import { globalScanLatency, recallComparison } from './similarity-recall.js';
+import { seededRandom } from '#haven/platform/random/seeded-random.js';
 
 const ROOT = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '..', 'shared', 'testdata');
 
@@ -54,16 +55,6 @@ interface Held {
   readonly mirrored: LocalFeatures;
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
 async function decode(bytes: Buffer | string): Promise<DecodedImage> {
   const { data, info } = await sharp(bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, channels: info.channels === 1 ? 1 : 3, data };
@@ -71,7 +62,7 @@ async function decode(bytes: Buffer | string): Promise<DecodedImage> {
 
 /** A benign generated picture: random rectangles, circles, lines and words on a gradient. */
 function distractorSvg(seed: number): string {
-  const next = random(seed * 7919 + 17);
+  const next = seededRandom(seed * 7919 + 17);
   const width = 640;
   const height = 480;
   const shade = (): number => Math.floor(next() * 256);
@@ -358,7 +349,7 @@ async function main(): Promise<void> {
   if (option('recall-only', 'no') === 'yes') {
     return;
   }
-  const next = random(99);
+  const next = seededRandom(99);
   let size = held.length;
   for (const target of sizes) {
     const buildStarted = performance.now();

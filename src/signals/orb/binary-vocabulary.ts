@@ -1,4 +1,5 @@
 import { descriptorDistance } from './descriptor-hamming.js';
+import { seededRandom } from '#haven/platform/random/seeded-random.js';
 
 /**
  * A hierarchical binary vocabulary (k-majority tree, as in DBoW): each node splits its descriptors
@@ -29,16 +30,6 @@ interface TrainOptions {
 
 export const DEFAULT_VOCABULARY: TrainOptions = { branching: 16, depth: 4, iterations: 6, seed: 1 };
 
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
 function majority(words: Uint32Array, members: readonly number[], into: Uint32Array, at: number): void {
   const half = members.length / 2;
   for (let w = 0; w < 8; w += 1) {
@@ -61,7 +52,7 @@ export function trainVocabulary(
   words: Uint32Array,
   options: TrainOptions = DEFAULT_VOCABULARY,
 ): BinaryVocabulary {
-  const next = random(options.seed);
+  const next = seededRandom(options.seed);
   const centres: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
   const firstChild: number[] = [-1];
   const childCount: number[] = [0];

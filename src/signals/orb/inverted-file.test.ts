@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '#haven/platform/random/seeded-random.js';
 import { InvertedFile } from './inverted-file.js';
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 /** Documents of random words, a few of them sharing most words with `theme`. */
 function documents(count: number, wordCount: number, seed: number): Uint32Array[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () =>
     Uint32Array.from({ length: 50 + Math.floor(next() * 300) }, () => Math.floor(next() * wordCount)),
   );

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '#haven/platform/random/seeded-random.js';
 import { ransacHomography } from './ransac-homography.js';
-
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 /** x' = (h0 x + h1 y + h2) / w, y' = (h3 x + h4 y + h5) / w, w = h6 x + h7 y + 1. */
 function apply(h: readonly number[], x: number, y: number): [number, number] {
@@ -22,7 +15,7 @@ function correspondences(
   outliers: number,
   seed: number,
 ): { source: Float64Array; target: Float64Array } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const total = inliers + outliers;
   const source = new Float64Array(total * 2);
   const target = new Float64Array(total * 2);

@@ -5,6 +5,8 @@
  * model with enough inliers has become improbable.
  */
 
+import { seededRandom } from '#haven/platform/random/seeded-random.js';
+
 export interface RansacOptions {
   /** Reprojection error in target pixels under which a correspondence agrees with a model. */
   readonly threshold: number;
@@ -40,7 +42,7 @@ export function ransacHomography(
   const src = normalise(source);
   const dst = normalise(target);
   const limit = (settings.threshold * dst.scale) ** 2;
-  const next = random(settings.seed);
+  const next = seededRandom(settings.seed);
   const h = new Float64Array(8);
   const best = new Float64Array(8);
   const sample = new Int32Array(4);
@@ -87,16 +89,6 @@ function iterationsFor(inlierRatio: number, confidence: number): number {
     return Number.MAX_SAFE_INTEGER;
   }
   return Math.ceil(Math.log(1 - confidence) / Math.log(1 - good));
-}
-
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
 }
 
 /** Centred and scaled so the mean distance from the origin is sqrt(2) (conditions the solve). */
