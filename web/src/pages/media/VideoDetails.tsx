@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { api, apiUrl } from '../../api/client';
 import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
@@ -6,7 +6,7 @@ import { formatDuration } from '../../components/format';
 import { Empty, Loaded } from '../../components/states';
 import { timeCode } from '../../components/time-code';
 import { useLoad } from '../../components/use-load';
-import { useWellbeing } from '../../wellbeing/wellbeing-context';
+import { VideoFramePreview } from './VideoFramePreview';
 
 /** What was probed, the scene-change frames (blurred, revealed one at a time) and shared sound. */
 export function VideoDetails({ mediaId }: { mediaId: string }): ReactNode {
@@ -94,7 +94,7 @@ export function VideoDetails({ mediaId }: { mediaId: string }): ReactNode {
   );
 }
 
-/** One stored frame: blurred greyscale until revealed; revealing it hides the video's other frames. */
+/** One stored frame of the video, revealed like its other frames. */
 function FramePicture({
   mediaId,
   position,
@@ -106,56 +106,15 @@ function FramePicture({
   seconds: number;
   canReveal: boolean;
 }): ReactNode {
-  const { settings, revealed, reveal, hide } = useWellbeing();
-  const [failed, setFailed] = useState(false);
-  const key = `${mediaId}@${position}`;
-  const open = revealed.has(key);
-  const variant = open ? 'clear' : 'blurred';
-  const label = `frame at ${timeCode(seconds)}`;
   return (
-    <figure className="preview" data-revealed={open ? 'true' : 'false'}>
-      <div className="preview-frame">
-        {failed ? (
-          <div className="preview-missing">No picture</div>
-        ) : (
-          <img
-            key={variant}
-            className={`preview-image ${open ? 'is-revealed' : 'is-blurred'} ${open && settings.greyscalePreviews ? 'is-grey' : ''}`}
-            src={apiUrl(
-              '/api/v1/media/{id}/frames/{position}/picture',
-              { id: mediaId, position },
-              { variant },
-            )}
-            alt={open ? `Revealed ${label}` : `Blurred ${label}`}
-            draggable={false}
-            onError={() => {
-              setFailed(true);
-            }}
-          />
-        )}
-      </div>
-      {canReveal && !failed ? (
-        <button
-          type="button"
-          className="reveal-button"
-          aria-pressed={open}
-          aria-label={open ? `Hide ${label}` : `Reveal ${label}`}
-          onClick={() => {
-            if (open) {
-              hide(key);
-              return;
-            }
-            for (const other of revealed) {
-              if (other.startsWith(`${mediaId}@`)) {
-                hide(other);
-              }
-            }
-            reveal(key);
-          }}
-        >
-          {open ? 'Hide' : 'Reveal'}
-        </button>
-      ) : null}
-    </figure>
+    <VideoFramePreview
+      mediaId={mediaId}
+      revealKey={`${mediaId}@${position}`}
+      seconds={seconds}
+      canReveal={canReveal}
+      pictureUrl={(variant) =>
+        apiUrl('/api/v1/media/{id}/frames/{position}/picture', { id: mediaId, position }, { variant })
+      }
+    />
   );
 }
