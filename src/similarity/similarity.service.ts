@@ -126,69 +126,56 @@ export class SimilarityService {
   /** The global job's work: computes and stores one medium's descriptor; nothing when it is current. */
   async extractGlobal(mediaId: string): Promise<void> {
     const { db } = this.deps;
-    if (await similarityGlobalRepository.hasCurrent(db, mediaId, gemSignal.name, gemSignal.pipelineVersion)) {
-      return;
-    }
-    const image = await similarityRepository.image(db, mediaId);
-    if (!image) {
-      return;
-    }
-    try {
-      const bytes = await this.deps.originals.readAll(image.sha256);
-      const vector = await gemSignal.describe(await this.#decode(bytes, image.mime));
-      await similarityGlobalRepository.save(db, mediaId, gemSignal.name, gemSignal.pipelineVersion, vector);
-    } catch (error) {
-      if (!(error instanceof HavenError) || error.code !== 'IMAGE_UNDECODABLE') {
-        throw error;
-      }
-      await similarityGlobalRepository.saveError(
-        db,
-        mediaId,
-        gemSignal.name,
-        gemSignal.pipelineVersion,
-        error.message,
-      );
-    }
+    const { name, pipelineVersion } = gemSignal;
+    await this.#computeOnce(mediaId, {
+      current: () => similarityGlobalRepository.hasCurrent(db, mediaId, name, pipelineVersion),
+      compute: async (image) =>
+        similarityGlobalRepository.save(db, mediaId, name, pipelineVersion, await gemSignal.describe(image)),
+      undecodable: (reason) =>
+        similarityGlobalRepository.saveError(db, mediaId, name, pipelineVersion, reason),
+    });
   }
 
   /** The job's work: extracts and stores one medium's features; does nothing when they are current. */
   async extract(mediaId: string): Promise<void> {
     const { db } = this.deps;
-    const existing = await similarityRepository.featuresOfMedia(
-      db,
-      mediaId,
-      orbSignal.name,
-      orbSignal.pipelineVersion,
-    );
-    if (existing) {
+    const { name, pipelineVersion } = orbSignal;
+    await this.#computeOnce(mediaId, {
+      current: async () =>
+        (await similarityRepository.featuresOfMedia(db, mediaId, name, pipelineVersion)) !== undefined,
+      compute: async (image) =>
+        similarityRepository.saveFeatures(db, mediaId, name, pipelineVersion, await orbSignal.extract(image)),
+      undecodable: (reason) => similarityRepository.saveError(db, mediaId, name, pipelineVersion, reason),
+    });
+  }
+
+  /**
+   * Computes one signal of a held picture from its decrypted original unless it is current; a
+   * picture that cannot be decoded is recorded as such, so the job does not fail again and again.
+   */
+  async #computeOnce(
+    mediaId: string,
+    step: {
+      current: () => Promise<boolean>;
+      compute: (image: DecodedImage) => Promise<void>;
+      undecodable: (reason: string) => Promise<void>;
+    },
+  ): Promise<void> {
+    if (await step.current()) {
       return;
     }
-    const image = await similarityRepository.image(db, mediaId);
+    const image = await similarityRepository.image(this.deps.db, mediaId);
     if (!image) {
       return;
     }
     try {
       const bytes = await this.deps.originals.readAll(image.sha256);
-      const decoded = await this.#decode(bytes, image.mime);
-      const features = await orbSignal.extract(decoded);
-      await similarityRepository.saveFeatures(
-        db,
-        mediaId,
-        orbSignal.name,
-        orbSignal.pipelineVersion,
-        features,
-      );
+      await step.compute(await this.#decode(bytes, image.mime));
     } catch (error) {
       if (!(error instanceof HavenError) || error.code !== 'IMAGE_UNDECODABLE') {
         throw error;
       }
-      await similarityRepository.saveError(
-        db,
-        mediaId,
-        orbSignal.name,
-        orbSignal.pipelineVersion,
-        error.message,
-      );
+      await step.undecodable(error.message);
     }
   }
 
