@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -10,6 +10,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A migrated embedded database to copy instead of running initdb in every test. */
     pgliteTemplate: string;
+    /** Where the web app is built once per run and bundle kind, for the browser tests to copy. */
+    webBuildRoot: string;
   }
 }
 
@@ -30,6 +32,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const template = path.join(root, 'db');
   await createPgliteTemplate(template);
   project.provide('pgliteTemplate', template);
+  const webBuildRoot = path.join(root, 'web');
+  mkdirSync(webBuildRoot);
+  project.provide('webBuildRoot', webBuildRoot);
   return () => {
     rmSync(root, { recursive: true, force: true });
   };

@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { HAVEN_BIN, runCli } from './cli.js';
 import { testEnv } from './haven-fixture.js';
 import { REPO_ROOT } from './shared-data.js';
@@ -13,10 +15,37 @@ export interface HavenProcess {
 }
 
 /**
- * Builds the web app into `outDir` with the repository's Vite configuration (a child process).
- * `nodeEnv` 'development' bundles React's development build, as `npm run dev:web` runs it.
+ * Puts the built web app into `outDir`. It is built once per test run and bundle kind (Vite
+ * refuses a second build of the project while one runs, and files run two at a time), then
+ * copied. `nodeEnv` 'development' bundles React's development build, as `npm run dev:web` runs it.
  */
 export function buildWebApp(outDir: string, nodeEnv: 'production' | 'development' = 'production'): void {
+  const built = path.join(inject('webBuildRoot'), nodeEnv);
+  const lock = `${built}.lock`;
+  const deadline = Date.now() + 10 * 60_000;
+  while (!existsSync(path.join(built, '.complete'))) {
+    if (Date.now() > deadline) {
+      throw new Error(`the ${nodeEnv} web build did not finish in time`);
+    }
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is building it: wait for it.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+      continue;
+    }
+    try {
+      viteBuild(built, nodeEnv);
+      writeFileSync(path.join(built, '.complete'), '');
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  mkdirSync(outDir, { recursive: true });
+  cpSync(built, outDir, { recursive: true, filter: (source) => path.basename(source) !== '.complete' });
+}
+
+function viteBuild(outDir: string, nodeEnv: 'production' | 'development'): void {
   execFileSync(
     process.execPath,
     [
