@@ -133,6 +133,15 @@ export class ApiClient {
     return this.#send('POST', path, options);
   }
 
+  /** A multipart upload (a picture sent for one search); answers and fails like the JSON calls. */
+  postForm<P extends PathsWith<'post'>>(
+    path: P,
+    form: FormData,
+    options: Omit<RequestOptions<Operation<P, 'post'>>, 'body'> = {},
+  ): Promise<Success<Operation<P, 'post'>>> {
+    return this.#send('POST', path, { ...options, form });
+  }
+
   put<P extends PathsWith<'put'>>(
     path: P,
     options: RequestOptions<Operation<P, 'put'>> = {},
@@ -171,7 +180,7 @@ export class ApiClient {
   async #send<T>(
     method: string,
     path: string,
-    options: { path?: object; query?: object; body?: unknown },
+    options: { path?: object; query?: object; body?: unknown; form?: FormData },
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (method !== 'GET') {
@@ -186,7 +195,7 @@ export class ApiClient {
         method,
         headers,
         credentials: 'same-origin',
-        body: options.body === undefined ? null : JSON.stringify(options.body),
+        body: options.form ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       });
     } catch {
       throw new ApiError(

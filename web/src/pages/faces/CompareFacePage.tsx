@@ -1,5 +1,5 @@
 import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
-import { api, apiUrl, errorFrom, ApiError, type Schemas } from '../../api/client';
+import { api, type Schemas } from '../../api/client';
 import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { Empty, ErrorMessage, PageHeader } from '../../components/states';
@@ -16,28 +16,7 @@ type VisibleMatch = Extract<Match, { restricted: false }>;
 async function searchFaces(file: File): Promise<SearchAnswer> {
   const form = new FormData();
   form.append('file', file, file.name);
-  let response: Response;
-  try {
-    response = await fetch(apiUrl('/api/v1/faces/search', {}, { limit: 20 }), {
-      method: 'POST',
-      headers: { accept: 'application/json', ...api.writeHeaders() },
-      credentials: 'same-origin',
-      body: form,
-    });
-  } catch {
-    throw new ApiError(
-      0,
-      'NETWORK',
-      'The server cannot be reached. Check the connection and try again.',
-      null,
-    );
-  }
-  if (!response.ok) {
-    const error = await errorFrom(response);
-    api.noteFailure(error);
-    throw error;
-  }
-  return (await response.json()) as SearchAnswer;
+  return api.postForm('/api/v1/faces/search', form, { query: { limit: 20 } });
 }
 
 /**
