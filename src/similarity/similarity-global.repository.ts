@@ -1,5 +1,5 @@
 import type { Queryable } from '#haven/platform/db/database.js';
-import type { PendingImage } from './similarity.repository.js';
+import { imagesWithoutRow, type PendingImage } from './similarity.repository.js';
 
 /** A stored global descriptor with what a search result needs of its medium. */
 export interface StoredDescriptor {
@@ -39,15 +39,7 @@ export const similarityGlobalRepository = {
     pipeline: string,
     limit: number,
   ): Promise<PendingImage[]> {
-    const rows = await db.query<{ id: string; sha256: Uint8Array; mime: string }>(
-      `SELECT m.id, m.sha256, m.mime FROM media m
-        WHERE m.kind = 'image' AND m.analysis_state = 'done'
-          AND NOT EXISTS (SELECT 1 FROM similarity_globals g
-                           WHERE g.media_id = m.id AND g.signal = $1 AND g.pipeline = $2)
-        ORDER BY m.created_at, m.id LIMIT $3`,
-      [signal, pipeline, limit],
-    );
-    return rows.map((row) => ({ mediaId: row.id, sha256: Uint8Array.from(row.sha256), mime: row.mime }));
+    return imagesWithoutRow(db, 'similarity_globals', signal, pipeline, limit);
   },
 
   async hasCurrent(db: Queryable, mediaId: string, signal: string, pipeline: string): Promise<boolean> {

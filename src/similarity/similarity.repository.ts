@@ -42,6 +42,28 @@ function pointBytes(points: Float32Array): Buffer {
   return Buffer.from(points.buffer, points.byteOffset, points.byteLength);
 }
 
+/**
+ * Held still images without a row of this signal and pipeline in `table` (one per extracted
+ * signal), oldest first.
+ */
+export async function imagesWithoutRow(
+  db: Queryable,
+  table: 'similarity_features' | 'similarity_globals',
+  signal: string,
+  pipeline: string,
+  limit: number,
+): Promise<PendingImage[]> {
+  const rows = await db.query<{ id: string; sha256: Uint8Array; mime: string }>(
+    `SELECT m.id, m.sha256, m.mime FROM media m
+      WHERE m.kind = 'image' AND m.analysis_state = 'done'
+        AND NOT EXISTS (SELECT 1 FROM ${table} x
+                         WHERE x.media_id = m.id AND x.signal = $1 AND x.pipeline = $2)
+      ORDER BY m.created_at, m.id LIMIT $3`,
+    [signal, pipeline, limit],
+  );
+  return rows.map((row) => ({ mediaId: row.id, sha256: Uint8Array.from(row.sha256), mime: row.mime }));
+}
+
 /** The only SQL of place and object search. */
 export const similarityRepository = {
   /** Still images that have no feature row of this pipeline yet (new, or made by an older recipe). */
@@ -51,15 +73,7 @@ export const similarityRepository = {
     pipeline: string,
     limit: number,
   ): Promise<PendingImage[]> {
-    const rows = await db.query<{ id: string; sha256: Uint8Array; mime: string }>(
-      `SELECT m.id, m.sha256, m.mime FROM media m
-        WHERE m.kind = 'image' AND m.analysis_state = 'done'
-          AND NOT EXISTS (SELECT 1 FROM similarity_features f
-                           WHERE f.media_id = m.id AND f.signal = $1 AND f.pipeline = $2)
-        ORDER BY m.created_at, m.id LIMIT $3`,
-      [signal, pipeline, limit],
-    );
-    return rows.map((row) => ({ mediaId: row.id, sha256: Uint8Array.from(row.sha256), mime: row.mime }));
+    return imagesWithoutRow(db, 'similarity_features', signal, pipeline, limit);
   },
 
   async image(db: Queryable, mediaId: string): Promise<PendingImage | undefined> {
