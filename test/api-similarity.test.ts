@@ -23,6 +23,7 @@ interface Result {
   restricted: boolean;
   kind: string;
   score: number;
+  accepted: boolean;
   inliers: number;
   mediaId?: string;
   sha256?: string;
@@ -136,6 +137,57 @@ describe('place and object search', () => {
       [leuvenA],
     );
     expect(Number(audit[0]!.n)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('on request lists look-alike candidates after the matches, unconfirmed, and only pictures one may see', async () => {
+    const leuvenA = own.media.get('leuvenA.jpg')!;
+    const leuvenB = own.media.get('leuvenB.jpg')!;
+    const ready = (reply: Results): boolean =>
+      reply.results.some((r) => r.mediaId === leuvenB && r.accepted) &&
+      reply.results.filter((r) => !r.accepted).length >= 2;
+    const body = await searchUntil(
+      () => nl.client.post<Results>(`/media/${leuvenA}/similar`, { unconfirmed: true }),
+      ready,
+    );
+    expect(ready(body), JSON.stringify(body.results)).toBe(true);
+    const accepted = body.results.map((r) => r.accepted);
+    // Matches first, then the rest: never a match after an unconfirmed candidate.
+    expect(accepted).toEqual([...accepted].sort((a, b) => Number(b) - Number(a)));
+    const unconfirmed = body.results.filter((r) => !r.accepted);
+    expect(unconfirmed.map((r) => r.mediaId).sort()).toEqual(
+      [own.media.get('box.png'), own.media.get('home.jpg')].sort(),
+    );
+    for (const candidate of unconfirmed) {
+      expect(candidate.restricted).toBe(false);
+      expect(candidate.inliers).toBeLessThan(12);
+      expect(candidate.score).toBeLessThan(body.results[0]!.score);
+    }
+    // The other agency's unrelated picture is no reason to send anyone there: absent, not restricted.
+    expect(body.results.some((r) => r.restricted)).toBe(false);
+    expect(body.results.map((r) => r.mediaId)).not.toContain(leuvenA);
+
+    const plain = expectStatus(await nl.client.post<Results>(`/media/${leuvenA}/similar`, {}), 200).body;
+    expect(plain.results.every((r) => r.accepted)).toBe(true);
+    expect(plain.results.map((r) => r.mediaId)).toEqual(
+      body.results.filter((r) => r.accepted).map((r) => r.mediaId),
+    );
+
+    const uploaded = await uploadSearch(
+      nl.client,
+      file('scene', 'leuven', 'leuvenB.jpg'),
+      '?unconfirmed=true',
+    );
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
+    expect(uploaded.body.results.filter((r) => !r.accepted).map((r) => r.mediaId)).toContain(
+      own.media.get('home.jpg'),
+    );
+    const hostile = await uploadSearch(
+      nl.client,
+      file('scene', 'leuven', 'leuvenB.jpg'),
+      '?unconfirmed=maybe',
+    );
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.error?.code).toBe('VALIDATION_FAILED');
   }, 120_000);
 
   it('from a clue rectangle finds the same object held by another agency, saying only whom to ask', async () => {

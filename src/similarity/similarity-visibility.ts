@@ -15,6 +15,7 @@ export type ShownSimilarity =
   | {
       readonly restricted: true;
       readonly kind: SimilarityKind;
+      readonly accepted: true;
       readonly score: number;
       readonly inliers: number;
       readonly holders: readonly {
@@ -28,7 +29,8 @@ export type ShownSimilarity =
 /**
  * Applies sharing levels to similarity hits: full detail (medium, hash, matched points) within
  * them; outside them only that a match exists, how strong, and which agency holds it. The matched
- * points are withheld too: they trace the other picture's content.
+ * points are withheld too: they trace the other picture's content. An unconfirmed candidate
+ * outside them is left out: a mere resemblance is no reason to send anyone to another agency.
  */
 export async function similarityFor(
   db: Queryable,
@@ -42,27 +44,35 @@ export async function similarityFor(
     accessService.holders(db, hidden),
     seriesService.factsForMedia(db, actor, ids),
   ]);
-  return hits.map((hit): ShownSimilarity => {
+  return hits.flatMap((hit): ShownSimilarity[] => {
     if (visible.has(hit.mediaId)) {
-      return {
-        ...hit,
-        sha256: Buffer.from(hit.sha256).toString('hex'),
-        globalSimilarity: hit.globalSimilarity ?? null,
-        restricted: false,
-        series: series.get(hit.mediaId) ?? [],
-      };
+      return [
+        {
+          ...hit,
+          sha256: Buffer.from(hit.sha256).toString('hex'),
+          globalSimilarity: hit.globalSimilarity ?? null,
+          restricted: false,
+          series: series.get(hit.mediaId) ?? [],
+        },
+      ];
     }
-    return {
-      restricted: true,
-      kind: hit.kind,
-      score: hit.score,
-      inliers: hit.inliers,
-      holders: (holders.get(hit.mediaId) ?? []).map((holder) => ({
-        agency: holder.name,
-        country: holder.country,
-        contact: holder.contact,
-      })),
-      series: series.get(hit.mediaId) ?? [],
-    };
+    if (!hit.accepted) {
+      return [];
+    }
+    return [
+      {
+        restricted: true,
+        kind: hit.kind,
+        accepted: true,
+        score: hit.score,
+        inliers: hit.inliers,
+        holders: (holders.get(hit.mediaId) ?? []).map((holder) => ({
+          agency: holder.name,
+          country: holder.country,
+          contact: holder.contact,
+        })),
+        series: series.get(hit.mediaId) ?? [],
+      },
+    ];
   });
 }

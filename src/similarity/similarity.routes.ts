@@ -97,6 +97,7 @@ export function similarityRoutes(deps: SimilarityRouteDeps): RouteSpec[] {
         const outcome = await similarity.searchHeld(db, params.id, {
           region: body.region ?? null,
           limit: body.limit,
+          unconfirmed: body.unconfirmed,
         });
         return reply(actor, outcome, {
           requestId,
@@ -125,6 +126,7 @@ export function similarityRoutes(deps: SimilarityRouteDeps): RouteSpec[] {
         const outcome = await similarity.searchHeld(db, clue.mediaId, {
           region: clue.rect,
           limit: body.limit,
+          unconfirmed: body.unconfirmed,
         });
         return reply(actor, outcome, {
           requestId,
@@ -168,7 +170,11 @@ export function similarityRoutes(deps: SimilarityRouteDeps): RouteSpec[] {
               query.region.split(',').map(Number),
             )
           : null;
-        const outcome = await similarity.searchBytes(bytes, { region, limit: query.limit });
+        const outcome = await similarity.searchBytes(bytes, {
+          region,
+          limit: query.limit,
+          unconfirmed: query.unconfirmed,
+        });
         return reply(actor, outcome, {
           requestId,
           clientIp,

@@ -13,12 +13,20 @@ export const RegionSchema = z
 
 const Limit = z.number().int().min(1).max(100).default(20);
 
+const UNCONFIRMED =
+  'Also return the best candidates below the acceptance threshold (accepted: false), after the matches: pictures that look alike but are not confirmed. Only pictures you may see.';
+
+const Unconfirmed = z.boolean().default(false).meta({ description: UNCONFIRMED });
+
 export const HeldSearchRequest = z
-  .object({ region: RegionSchema.optional(), limit: Limit })
+  .object({ region: RegionSchema.optional(), limit: Limit, unconfirmed: Unconfirmed })
   .strict()
   .meta({ id: 'SimilarHeldRequest' });
 
-export const ClueSearchRequest = z.object({ limit: Limit }).strict().meta({ id: 'SimilarClueRequest' });
+export const ClueSearchRequest = z
+  .object({ limit: Limit, unconfirmed: Unconfirmed })
+  .strict()
+  .meta({ id: 'SimilarClueRequest' });
 
 export const UploadSearchQuery = z
   .object({
@@ -28,6 +36,11 @@ export const UploadSearchQuery = z
       .optional()
       .meta({ description: 'X,Y,W,H in pixels of the uploaded image: search for this object only' }),
     limit: z.coerce.number().int().min(1).max(100).default(20),
+    unconfirmed: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((value) => value === 'true')
+      .meta({ description: UNCONFIRMED }),
   })
   .strict();
 
@@ -45,6 +58,9 @@ export const SimilarityResultSchema = z
       mediaId: z.uuid(),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       score: z.number().min(0).max(1),
+      accepted: z.boolean().meta({
+        description: 'Passed the acceptance threshold; false only for unconfirmed candidates asked for',
+      }),
       inliers: z.number().int().min(0),
       tentative: z.number().int().min(0),
       width: z.number().int(),
@@ -61,6 +77,7 @@ export const SimilarityResultSchema = z
     z.object({
       restricted: z.literal(true),
       kind: Kind,
+      accepted: z.literal(true),
       score: z.number().min(0).max(1),
       inliers: z.number().int().min(0),
       holders: z.array(HolderSchema),

@@ -305,7 +305,7 @@ export class SimilarityService {
       const inliers = match?.verification.inliers ?? 0;
       const fused = fuse(inliers, similarity, this.deps);
       const picture = match?.candidate ?? pictures.get(mediaId);
-      if (!fused.accepted || !picture) {
+      if ((!fused.accepted && !options.unconfirmed) || !picture) {
         continue;
       }
       hits.push({
@@ -319,12 +319,19 @@ export class SimilarityService {
         width: picture.width,
         height: picture.height,
         globalSimilarity: similarity === null ? null : Math.round(similarity * 1000) / 1000,
+        accepted: fused.accepted,
       });
     }
     for (const source of this.#extraSources) {
       hits.push(...(await source.search(image, { ...options, region })));
     }
-    hits.sort((a, b) => b.score - a.score || b.inliers - a.inliers || a.mediaId.localeCompare(b.mediaId));
+    hits.sort(
+      (a, b) =>
+        Number(b.accepted) - Number(a.accepted) ||
+        b.score - a.score ||
+        b.inliers - a.inliers ||
+        a.mediaId.localeCompare(b.mediaId),
+    );
     return { probe, hits: hits.slice(0, limit) };
   }
 

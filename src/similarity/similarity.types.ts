@@ -25,6 +25,11 @@ export interface SimilarityHit {
    * second explanation beside the matched points, and the one that counts when they are few.
    */
   readonly globalSimilarity?: number | null;
+  /**
+   * The match passed the acceptance threshold (enough inliers, or a high enough global
+   * similarity). Results below it are returned only when asked for (`unconfirmed`), after them.
+   */
+  readonly accepted: boolean;
 }
 
 export interface SimilarityProbe {
@@ -45,6 +50,11 @@ export interface SearchOptions {
   readonly limit?: number;
   /** Leave this medium out of the results (searching with a held image finds itself otherwise). */
   readonly excludeMediaId?: string;
+  /**
+   * Also return the best candidates below the acceptance threshold, ranked after the accepted
+   * matches: pictures that look alike but were not confirmed, for a specialist to judge.
+   */
+  readonly unconfirmed?: boolean;
 }
 
 /**

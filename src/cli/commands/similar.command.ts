@@ -11,6 +11,7 @@ interface SimilarOptions extends DataOptions {
   readonly limit?: string;
   readonly json?: boolean;
   readonly faces?: boolean;
+  readonly unconfirmed?: boolean;
 }
 
 interface SimilarLine {
@@ -18,6 +19,7 @@ interface SimilarLine {
   readonly score: number;
   readonly inliers: number;
   readonly kind: string;
+  readonly accepted: boolean;
 }
 
 function parseRegion(text: string): Region {
@@ -62,6 +64,10 @@ export function registerSimilar(program: Command): void {
     .option('--database-url <url>', 'postgres://... to use a PostgreSQL server ($DATABASE_URL)')
     .option('--json', 'one JSON object per result: {"sha256","score","inliers","kind"}')
     .option('--no-faces', 'do not look for the same person (faces of agencies that opted in)')
+    .option(
+      '--unconfirmed',
+      'also list the best candidates below the acceptance threshold, after the matches (JSON adds "accepted")',
+    )
     .action(async (file: string, options: SimilarOptions) => {
       const region = options.region === undefined ? null : parseRegion(options.region);
       const limit = parseLimit(options.limit);
@@ -77,12 +83,17 @@ export function registerSimilar(program: Command): void {
           progress.bar('Extracting local features', done, keys.length);
         }
         progress.done();
-        const outcome = await haven.similarity.searchBytes(bytes, { region, limit });
+        const outcome = await haven.similarity.searchBytes(bytes, {
+          region,
+          limit,
+          unconfirmed: options.unconfirmed === true,
+        });
         const found: SimilarLine[] = outcome.hits.map((hit) => ({
           sha256: Buffer.from(hit.sha256).toString('hex'),
           score: hit.score,
           inliers: hit.inliers,
           kind: hit.kind,
+          accepted: hit.accepted,
         }));
         // The same person is a whole-picture question; a region asks for an object.
         if (region === null && options.faces !== false) {
@@ -94,19 +105,35 @@ export function registerSimilar(program: Command): void {
               haven.config.faces.matchThreshold,
             );
             found.push(
-              ...faces.map((face) => ({ sha256: face.sha256, score: face.score, inliers: 0, kind: 'face' })),
+              ...faces.map((face) => ({
+                sha256: face.sha256,
+                score: face.score,
+                inliers: 0,
+                kind: 'face',
+                accepted: true,
+              })),
             );
           }
         }
-        const ranked = found.sort((a, b) => b.score - a.score).slice(0, limit);
+        const ranked = found
+          .sort((a, b) => Number(b.accepted) - Number(a.accepted) || b.score - a.score)
+          .slice(0, limit);
         const lines = ranked.map((hit) =>
           options.json
-            ? JSON.stringify({ sha256: hit.sha256, score: hit.score, inliers: hit.inliers, kind: hit.kind })
-            : `${hit.score.toFixed(3)}  ${String(hit.inliers).padStart(4)} inliers  ${hit.kind.padEnd(6)}  ${hit.sha256}`,
+            ? JSON.stringify({
+                sha256: hit.sha256,
+                score: hit.score,
+                inliers: hit.inliers,
+                kind: hit.kind,
+                ...(options.unconfirmed ? { accepted: hit.accepted } : {}),
+              })
+            : `${hit.score.toFixed(3)}  ${String(hit.inliers).padStart(4)} inliers  ${hit.kind.padEnd(6)}  ${hit.sha256}${hit.accepted ? '' : '  (not confirmed)'}`,
         );
         if (!options.json) {
+          const matches = ranked.filter((hit) => hit.accepted).length;
+          const unconfirmed = ranked.length - matches;
           process.stdout.write(
-            `${ranked.length === 0 ? 'No' : ranked.length} similar ${region ? 'object' : 'place or person'} match(es) for ${file} (${outcome.probe.keypoints} keypoints)\n`,
+            `${matches === 0 ? 'No' : matches} similar ${region ? 'object' : 'place or person'} match(es)${unconfirmed > 0 ? ` and ${unconfirmed} unconfirmed candidate(s)` : ''} for ${file} (${outcome.probe.keypoints} keypoints)\n`,
           );
         }
         for (const line of lines) {

@@ -3905,6 +3905,8 @@ export interface components {
           readonly mediaId: string;
           readonly sha256: string;
           readonly score: number;
+          /** @description Passed the acceptance threshold; false only for unconfirmed candidates asked for */
+          readonly accepted: boolean;
           readonly inliers: number;
           readonly tentative: number;
           readonly width: number;
@@ -3923,6 +3925,8 @@ export interface components {
           readonly restricted: true;
           /** @enum {string} */
           readonly kind: 'place' | 'object' | 'face';
+          /** @constant */
+          readonly accepted: true;
           readonly score: number;
           readonly inliers: number;
           readonly holders: readonly {
@@ -3936,10 +3940,20 @@ export interface components {
       readonly region?: components['schemas']['SimilarityRegion'];
       /** @default 20 */
       readonly limit: number;
+      /**
+       * @description Also return the best candidates below the acceptance threshold (accepted: false), after the matches: pictures that look alike but are not confirmed. Only pictures you may see.
+       * @default false
+       */
+      readonly unconfirmed: boolean;
     };
     readonly SimilarClueRequest: {
       /** @default 20 */
       readonly limit: number;
+      /**
+       * @description Also return the best candidates below the acceptance threshold (accepted: false), after the matches: pictures that look alike but are not confirmed. Only pictures you may see.
+       * @default false
+       */
+      readonly unconfirmed: boolean;
     };
     /** @description Held media identical or near to this one (exact hashes, PDQ, video frames, shared sound). Outside your sharing level only that a match exists and who holds it. */
     readonly MediumMatches: {
@@ -12077,6 +12091,8 @@ export interface operations {
         /** @description X,Y,W,H in pixels of the uploaded image: search for this object only */
         readonly region?: string;
         readonly limit?: number;
+        /** @description Also return the best candidates below the acceptance threshold (accepted: false), after the matches: pictures that look alike but are not confirmed. Only pictures you may see. */
+        readonly unconfirmed?: 'true' | 'false';
       };
       readonly header?: never;
       readonly path?: never;

@@ -12,7 +12,7 @@ import {
 
 type SearchState =
   | { readonly phase: 'searching'; readonly attempt: number }
-  | { readonly phase: 'waiting'; readonly attempt: number }
+  | { readonly phase: 'waiting'; readonly attempt: number; readonly answer: SimilarityResults }
   | { readonly phase: 'done'; readonly answer: SimilarityResults }
   | { readonly phase: 'failed'; readonly error: unknown };
 
@@ -47,11 +47,12 @@ export function SimilarPage({ source }: { source: SimilarSource }): ReactNode {
       if (!stillHere()) {
         return;
       }
-      if (answer.results.length > 0 || attempt === RETRY_ATTEMPTS) {
+      // Unconfirmed candidates alone do not end the wait: the match may still be being analysed.
+      if (answer.results.some((result) => result.accepted) || attempt === RETRY_ATTEMPTS) {
         setState({ phase: 'done', answer });
         return;
       }
-      setState({ phase: 'waiting', attempt });
+      setState({ phase: 'waiting', attempt, answer });
       await new Promise((resolve) => setTimeout(resolve, RETRY_SECONDS * 1000));
       if (!stillHere()) {
         return;
@@ -84,8 +85,8 @@ export function SimilarPage({ source }: { source: SimilarSource }): ReactNode {
       </PageHeader>
       <p className="muted">
         {kind === 'clue'
-          ? "Held images that show the object inside the clue's rectangle, verified by matching keypoints."
-          : 'Held images taken in the same place, verified by matching keypoints.'}
+          ? "Held images that show the object inside the clue's rectangle, verified by matching keypoints, then pictures that only look alike."
+          : 'Held images taken in the same place, verified by matching keypoints or a very close overall likeness, then pictures that only look alike.'}
       </p>
       {state.phase === 'failed' ? <ErrorMessage error={state.error} title="The search failed" /> : null}
       {state.phase === 'searching' || state.phase === 'waiting' ? (
@@ -95,7 +96,7 @@ export function SimilarPage({ source }: { source: SimilarSource }): ReactNode {
             : `No verified match yet. Held images not analysed before are being analysed in the background; searching again in ${RETRY_SECONDS} seconds (attempt ${state.attempt} of ${RETRY_ATTEMPTS}).`}
         </p>
       ) : null}
-      {state.phase === 'done' ? (
+      {state.phase === 'done' || state.phase === 'waiting' ? (
         <SimilarResultList answer={state.answer} queryMediaId={queryMediaId} kind={kind} />
       ) : null}
     </>

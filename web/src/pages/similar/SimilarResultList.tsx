@@ -41,79 +41,66 @@ export function SimilarResultList({
       of a {probe.width}×{probe.height} image.
     </p>
   );
-  if (results.length === 0) {
-    return (
-      <>
-        {probeLine}
-        <Empty>No held image matches. Images still being analysed are not searched yet.</Empty>
-      </>
-    );
-  }
+  const accepted = results.filter((result) => result.accepted);
+  const unconfirmed = results.filter((result): result is VisibleResult => !result.accepted);
+  const explain = (result: VisibleResult, rank: number): ReactNode =>
+    queryMediaId && can(session, 'media.preview') ? (
+      <button
+        type="button"
+        aria-expanded={explained === result.mediaId}
+        aria-controls="similar-explanation"
+        onClick={() => {
+          setExplained(explained === result.mediaId ? null : result.mediaId);
+        }}
+      >
+        {explained === result.mediaId
+          ? 'Close explanation'
+          : `Why result ${rank} ${result.accepted ? 'matches' : 'is shown'}`}
+      </button>
+    ) : null;
   return (
     <>
       {probeLine}
-      <ol className="similar-results" aria-label="Similar images, best first">
-        {results.map((result, index) =>
-          result.restricted ? (
-            <RestrictedItem key={`restricted-${index}`} rank={index + 1} result={result} />
-          ) : (
-            <li key={result.mediaId} className="card similar-result" data-testid="similar-result">
-              <h2 className="small">
-                {index + 1}. {result.kind} match · score {percent(result.score)} · {result.inliers} inliers
-              </h2>
-              {can(session, 'media.preview') ? (
-                <Preview
-                  mediaId={result.mediaId}
-                  label={`result ${index + 1}, image ${result.sha256.slice(0, 12)}`}
-                  canReveal={can(session, 'media.preview.clear')}
-                />
-              ) : null}
-              <dl className="facts">
-                <dt>Score</dt>
-                <dd data-testid="similar-score">{percent(result.score)}</dd>
-                <dt>Inliers</dt>
-                <dd data-testid="similar-inliers">
-                  {result.inliers} of {result.tentative} tentative pairs
-                </dd>
-                <dt>Image</dt>
-                <dd>
-                  <Link to={`/media/${result.mediaId}`}>
-                    <code className="small">{result.sha256.slice(0, 16)}</code>
-                  </Link>
-                </dd>
-                <dt>Series</dt>
-                <dd>
-                  {result.series.length === 0
-                    ? 'none'
-                    : result.series.map((fact, at) =>
-                        fact.restricted ? (
-                          <span key={at}>
-                            a series of {fact.ask.agency} ({fact.ask.country}){' '}
-                          </span>
-                        ) : (
-                          <Link key={fact.id} to={`/series/${fact.id}`}>
-                            {fact.number} {fact.title}{' '}
-                          </Link>
-                        ),
-                      )}
-                </dd>
-              </dl>
-              {queryMediaId && can(session, 'media.preview') ? (
-                <button
-                  type="button"
-                  aria-expanded={explained === result.mediaId}
-                  aria-controls="similar-explanation"
-                  onClick={() => {
-                    setExplained(explained === result.mediaId ? null : result.mediaId);
-                  }}
-                >
-                  {explained === result.mediaId ? 'Close explanation' : `Why result ${index + 1} matches`}
-                </button>
-              ) : null}
-            </li>
-          ),
-        )}
-      </ol>
+      {accepted.length === 0 ? (
+        <Empty>
+          No held image is confirmed as a match. Images still being analysed are not searched yet.
+        </Empty>
+      ) : (
+        <ol className="similar-results" aria-label="Similar images, best first">
+          {accepted.map((result, index) =>
+            result.restricted ? (
+              <RestrictedItem key={`restricted-${index}`} rank={index + 1} result={result} />
+            ) : (
+              <VisibleItem
+                key={result.mediaId}
+                rank={index + 1}
+                result={result}
+                explain={explain(result, index + 1)}
+              />
+            ),
+          )}
+        </ol>
+      )}
+      {unconfirmed.length > 0 ? (
+        <section aria-labelledby="similar-unconfirmed" data-testid="similar-unconfirmed">
+          <h2 id="similar-unconfirmed">Look alike, not confirmed ({unconfirmed.length})</h2>
+          <p className="muted small">
+            These pictures resemble the {kind === 'clue' ? "clue's rectangle" : 'image'} as a whole, but too
+            few keypoints matched to confirm {kind === 'clue' ? 'the same object' : 'the same place'}. They
+            are candidates for you to judge, best first; only pictures you may see are listed.
+          </p>
+          <ol className="similar-results is-unconfirmed" aria-label="Unconfirmed candidates, best first">
+            {unconfirmed.map((result, index) => (
+              <VisibleItem
+                key={result.mediaId}
+                rank={accepted.length + index + 1}
+                result={result}
+                explain={explain(result, accepted.length + index + 1)}
+              />
+            ))}
+          </ol>
+        </section>
+      ) : null}
       {shown && queryMediaId ? (
         <MatchExplanation
           queryMediaId={queryMediaId}
@@ -123,6 +110,68 @@ export function SimilarResultList({
         />
       ) : null}
     </>
+  );
+}
+
+function VisibleItem({
+  rank,
+  result,
+  explain,
+}: {
+  rank: number;
+  result: VisibleResult;
+  explain: ReactNode;
+}): ReactNode {
+  const { session } = useSession();
+  return (
+    <li
+      className={`card similar-result${result.accepted ? '' : ' is-unconfirmed'}`}
+      data-testid={result.accepted ? 'similar-result' : 'similar-candidate'}
+    >
+      <h2 className="small">
+        {rank}. {result.accepted ? `${result.kind} match` : 'not confirmed'} · score {percent(result.score)} ·{' '}
+        {result.inliers} inliers
+        {result.globalSimilarity === null ? '' : ` · looks alike ${percent(result.globalSimilarity)}`}
+      </h2>
+      {can(session, 'media.preview') ? (
+        <Preview
+          mediaId={result.mediaId}
+          label={`result ${rank}, image ${result.sha256.slice(0, 12)}`}
+          canReveal={can(session, 'media.preview.clear')}
+        />
+      ) : null}
+      <dl className="facts">
+        <dt>Score</dt>
+        <dd data-testid="similar-score">{percent(result.score)}</dd>
+        <dt>Inliers</dt>
+        <dd data-testid="similar-inliers">
+          {result.inliers} of {result.tentative} tentative pairs
+        </dd>
+        <dt>Image</dt>
+        <dd>
+          <Link to={`/media/${result.mediaId}`}>
+            <code className="small">{result.sha256.slice(0, 16)}</code>
+          </Link>
+        </dd>
+        <dt>Series</dt>
+        <dd>
+          {result.series.length === 0
+            ? 'none'
+            : result.series.map((fact, at) =>
+                fact.restricted ? (
+                  <span key={at}>
+                    a series of {fact.ask.agency} ({fact.ask.country}){' '}
+                  </span>
+                ) : (
+                  <Link key={fact.id} to={`/series/${fact.id}`}>
+                    {fact.number} {fact.title}{' '}
+                  </Link>
+                ),
+              )}
+        </dd>
+      </dl>
+      {explain}
+    </li>
   );
 }
 

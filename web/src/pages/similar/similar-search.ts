@@ -16,8 +16,13 @@ export const RESULT_LIMIT = 20;
 export const RETRY_ATTEMPTS = 12;
 export const RETRY_SECONDS = 5;
 
+/**
+ * Matches first, then pictures that look alike but did not pass the acceptance threshold: the
+ * page shows those apart, as candidates for the specialist to judge.
+ */
 export function searchSimilar(source: SimilarSource): Promise<SimilarityResults> {
+  const body = { limit: RESULT_LIMIT, unconfirmed: true };
   return source.kind === 'clue'
-    ? api.post('/api/v1/clues/{id}/similar', { path: { id: source.id }, body: { limit: RESULT_LIMIT } })
-    : api.post('/api/v1/media/{id}/similar', { path: { id: source.id }, body: { limit: RESULT_LIMIT } });
+    ? api.post('/api/v1/clues/{id}/similar', { path: { id: source.id }, body })
+    : api.post('/api/v1/media/{id}/similar', { path: { id: source.id }, body });
 }
