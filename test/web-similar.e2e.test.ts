@@ -138,6 +138,25 @@ describe.runIf(!onPostgres())('object search in Chromium', () => {
       await drawing.and(page.getByRole('img', { name: /^Revealed searched image/ })).waitFor();
       await screenshot(page, 'similar-04-explanation-revealed');
       await page.getByRole('button', { name: 'Hide both images' }).click();
+      await drawing.and(page.getByRole('img', { name: /^Blurred searched image/ })).waitFor();
+      for (const image of await drawing.locator('image').all()) {
+        expect(await image.getAttribute('href')).toContain('variant=blurred');
+      }
+      await screenshot(page, 'similar-04a-explanation-hidden');
+
+      // Pictures that only look alike are listed apart, after the matches, never among them.
+      const unconfirmed = page.getByTestId('similar-unconfirmed');
+      for (let attempt = 0; attempt < 30 && !(await unconfirmed.isVisible()); attempt += 1) {
+        // The unrelated picture's descriptors may still be computed in the background.
+        await page.getByRole('button', { name: 'Search again' }).click();
+        await page.getByRole('button', { name: 'Search again' }).and(page.locator(':enabled')).waitFor();
+        await page.waitForTimeout(1000);
+      }
+      const candidate = unconfirmed.getByTestId('similar-candidate').first();
+      expect(await candidate.getByRole('link').first().textContent()).toBe(sha256(unrelated).slice(0, 16));
+      expect(await candidate.getByRole('heading').textContent()).toMatch(/not confirmed/);
+      expect(await candidate.locator('figure.preview').getAttribute('data-revealed')).toBe('false');
+      await screenshot(page, 'similar-04b-unconfirmed');
 
       // From the result's medium page, a whole-image search for the same place runs too.
       await first.getByRole('link').first().click();
