@@ -2,8 +2,8 @@
  * The recall section of bench:similarity: on the shared scene/object groups, recall@1 and
  * recall@10 of local features alone (ORB + inverted file + homographies, accepted at the inlier
  * threshold), of the global descriptor alone (nearest neighbours, no threshold) and of the fusion
- * the service runs (both candidate sources, accepted by inliers OR global similarity), in the same
- * run; precision at the default thresholds; extraction time per image; and the calibration of the
+ * the service runs (both candidate sources, accepted by inliers OR global similarity), and of the
+ * service's whole ranking with the unconfirmed candidates after the matches, in the same run; precision at the default thresholds; extraction time per image; and the calibration of the
  * global threshold on pairs that are unrelated by construction (test photos against generated
  * pictures) and on a held-out half of the groups.
  */

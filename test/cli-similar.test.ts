@@ -87,7 +87,7 @@ describe('haven similar', () => {
         for (const line of lines) {
           expect(Object.keys(line)).toEqual(['sha256', 'score', 'inliers', 'kind', 'accepted']);
           expect(line.kind).toBe('place');
-          expect(line.score).toBeGreaterThan(0);
+          expect(line.score).toBeGreaterThanOrEqual(0);
           expect(line.score).toBeLessThanOrEqual(1);
         }
         const accepted = lines.map((line) => line.accepted === true);

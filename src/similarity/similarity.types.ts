@@ -11,7 +11,7 @@ export interface SimilarityHit {
   readonly kind: SimilarityKind;
   readonly mediaId: string;
   readonly sha256: Uint8Array;
-  /** 0-1: the stronger of the inlier score (inliers / (inliers + 20)) and the global similarity's. */
+  /** 0-1: global similarity and inlier evidence combined (similarity-fusion.ts); orders results. */
   readonly score: number;
   readonly inliers: number;
   /** Matches that passed the descriptor ratio test before the geometric check. */
