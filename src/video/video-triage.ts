@@ -5,7 +5,7 @@ import type { SignalIndexes } from '#haven/matching/signal-indexes.js';
 import { signalValuesService } from '#haven/matching/signal-values.service.js';
 import type { TriageMatch, TriageResult } from '#haven/matching/triage.types.js';
 import { pdqDistance } from '#haven/signals/pdq/pdq-hex.js';
-import type { FrameHash } from '#haven/signals/vpdq/vpdq-match.js';
+import { countedFrames, type KeptFrame } from '#haven/signals/vpdq/vpdq-match.js';
 import { videoRepository } from '#haven/video/video.repository.js';
 
 export interface VideoMatchSettings {
@@ -43,11 +43,12 @@ export class VideoTriage {
 
   async triage(
     db: Queryable,
-    frames: readonly FrameHash[],
+    frames: readonly KeptFrame[],
     options: { excludeMediaId?: string | null; excludeIngestId?: string | undefined },
   ): Promise<TriageResult> {
     const { maxDistance, minQuality, minShare } = this.#settings;
-    const probe = distinctFrames(frames, minQuality);
+    // Both shares count the steady frames at or above the quality floor (see countedFrames).
+    const probe = countedFrames(frames, minQuality, maxDistance);
     const videos = new Map<number, { rows: Set<number>; frames: Set<number>; distance: number }>();
     const images = new Map<number, VideoCandidate>();
     probe.forEach((frame, position) => {
@@ -106,15 +107,17 @@ export class VideoTriage {
       merged.distance = Math.min(merged.distance, entry.distance);
       byImage.set(mediaId, merged);
     }
-    const heldCounts = await videoRepository.goodFrameCounts(db, [...byVideo.keys()], minQuality);
     const heldFrames = await videoRepository.framesOfMedia(db, [...byVideo.keys()]);
     const found: Omit<TriageMatch, 'sha256' | 'kind' | 'cases'>[] = [];
     for (const [mediaId, entry] of byVideo) {
       const similarity = probe.length === 0 ? 0 : entry.frames.size / probe.length;
-      const held = (heldFrames.get(mediaId) ?? []).filter((f) => f.quality >= minQuality);
-      const heldMatched = held.filter((f) => probe.some((p) => pdqDistance(p.hash, f.hash) <= maxDistance));
-      const heldDistinct = new Set(heldMatched.map((f) => hex(f.hash))).size;
-      const heldSimilarity = Math.min(1, heldDistinct / Math.max(1, heldCounts.get(mediaId) ?? 0));
+      const all = heldFrames.get(mediaId) ?? [];
+      const inProbe = (f: KeptFrame): boolean =>
+        probe.some((p) => pdqDistance(p.hash, f.hash) <= maxDistance);
+      const held = countedFrames(all, minQuality, maxDistance);
+      const heldSimilarity = held.filter(inProbe).length / Math.max(1, held.length);
+      // Time codes of every good held frame the probe found, steady or not.
+      const heldMatched = all.filter((f) => f.quality >= minQuality && inProbe(f));
       if (Math.max(similarity, heldSimilarity) < minShare) {
         continue;
       }
@@ -175,19 +178,6 @@ export class VideoTriage {
       .slice(0, MAX_OFFSETS)
       .map((f) => round(f.seconds));
   }
-}
-
-/** The probe's frames with distinct hashes at or above the quality floor, first occurrence kept. */
-function distinctFrames(frames: readonly FrameHash[], minQuality: number): FrameHash[] {
-  const seen = new Set<string>();
-  return frames.filter((frame) => {
-    const key = hex(frame.hash);
-    if (frame.quality < minQuality || seen.has(key)) {
-      return false;
-    }
-    seen.add(key);
-    return true;
-  });
 }
 
 const round = (seconds: number): number => Math.round(seconds * 1000) / 1000;

@@ -192,23 +192,6 @@ export const videoRepository = {
     );
     return rows[0]?.audio_fingerprint ?? null;
   },
-
-  /** Counts of kept frames at or above a quality, per video (the denominator of "compared" shares). */
-  async goodFrameCounts(
-    db: Queryable,
-    mediaIds: readonly string[],
-    minQuality: number,
-  ): Promise<Map<string, number>> {
-    if (mediaIds.length === 0) {
-      return new Map();
-    }
-    const rows = await db.query<{ media_id: string; n: number }>(
-      `SELECT media_id, count(DISTINCT hash)::int AS n FROM video_frames
-       WHERE media_id = ANY($1::uuid[]) AND quality >= $2 GROUP BY media_id`,
-      [mediaIds, minQuality],
-    );
-    return new Map(rows.map((row) => [row.media_id, row.n]));
-  },
 };
 
 /** Video analysis jobs of an ingest's media not finished yet (queued, running or waiting to retry). */

@@ -34,3 +34,20 @@ export function bmp24(rgb: Uint8Array, width: number, height: number): Buffer {
   }
   return out;
 }
+
+/**
+ * A two-colour checkerboard JPEG. Panned, it is a picture PDQ cannot follow: nothing in it is coarse
+ * enough for PDQ's low frequencies, so its hash changes by 50 to 200 bits between frames 0.2 s apart.
+ */
+export function checkerboardJpeg(width: number, height: number, square: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const light = (Math.floor(x / square) + Math.floor(y / square)) % 2 === 1;
+      pixels.set(light ? [230, 200, 210] : [60, 40, 70], (y * width + x) * 3);
+    }
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}

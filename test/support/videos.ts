@@ -17,7 +17,15 @@ export function ffmpeg(args: readonly string[]): void {
  */
 export async function longVideo(
   dir: string,
-  options: { scenes?: number; secondsPerScene?: number; width?: number; height?: number; seed?: number } = {},
+  options: {
+    scenes?: number;
+    secondsPerScene?: number;
+    width?: number;
+    height?: number;
+    seed?: number;
+    /** Pictures (at least twice the frame size) for some scenes instead of generated ones. */
+    pictures?: readonly (Buffer | undefined)[];
+  } = {},
 ): Promise<string> {
   const scenes = options.scenes ?? 4;
   const seconds = options.secondsPerScene ?? 5;
@@ -28,7 +36,10 @@ export async function longVideo(
   const chains: string[] = [];
   for (let i = 0; i < scenes; i++) {
     const picture = path.join(dir, `scene-${seed}-${i}.jpg`);
-    writeFileSync(picture, await pictureJpeg(seed * 100 + i, width * 2, height * 2));
+    writeFileSync(
+      picture,
+      options.pictures?.[i] ?? (await pictureJpeg(seed * 100 + i, width * 2, height * 2)),
+    );
     inputs.push('-framerate', '25', '-loop', '1', '-t', String(seconds), '-i', picture);
     // Pan across the double-size picture: every frame moves a little.
     chains.push(

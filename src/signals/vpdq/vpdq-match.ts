@@ -50,6 +50,49 @@ export function distinctHashes(frames: readonly FrameHash[], minQuality: number)
   return out;
 }
 
+/**
+ * Which kept frames (in time order) are steady: a frame whose run is a single scanned frame and
+ * whose hash lies more than `maxDistance` from the kept frames on both sides of it changed too fast
+ * to be found again. Panned fine patterns (a checkerboard, wallpaper dots) do this: PDQ's hash of
+ * them moves by 40 to 130 bits between frames 0.2 s apart, so a copy sampled at other moments has
+ * no frame within the distance of it, however the copy was made. Such frames are kept and indexed
+ * (an exact copy still finds them) but not counted in a share.
+ */
+export function steadyFlags(frames: readonly KeptFrame[], maxDistance: number): boolean[] {
+  return frames.map((frame, i) => {
+    if (frame.untilSeconds > frame.seconds) {
+      // Its run spans two or more scanned frames within the collapse distance of each other.
+      return true;
+    }
+    const near = (other: KeptFrame | undefined): boolean =>
+      other !== undefined && pdqDistance(other.hash, frame.hash) <= maxDistance;
+    return near(frames[i - 1]) || near(frames[i + 1]);
+  });
+}
+
+/**
+ * The frames a share counts, distinct by hash in first-seen order: those at or above `minQuality`
+ * that are steady (see steadyFlags); all of those at or above the quality when none is steady.
+ */
+export function countedFrames<T extends KeptFrame>(
+  frames: readonly T[],
+  minQuality: number,
+  maxDistance: number,
+): T[] {
+  const steady = steadyFlags(frames, maxDistance);
+  const good = frames.filter((frame) => frame.quality >= minQuality);
+  const steadyGood = frames.filter((frame, i) => frame.quality >= minQuality && steady[i]);
+  const seen = new Set<string>();
+  return (steadyGood.length > 0 ? steadyGood : good).filter((frame) => {
+    const key = Buffer.from(frame.hash).toString('hex');
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
+  });
+}
+
 /** How much of each video the other contains (python-threatexchange's query and compared percentages). */
 export interface VideoComparison {
   /** Share (0-1) of the query's distinct frames with a compared frame within the distance. */
