@@ -8,7 +8,6 @@ import {
   PERMISSIONS,
   ROLE_PERMISSIONS,
   ROLES,
-  permissionsOf,
   requiresMfa,
   type Permission,
   type Role,
@@ -17,12 +16,9 @@ import { systemActor } from '#haven/access/actor.js';
 import type { Agency } from '#haven/accounts/agency.types.js';
 import { hashSetImportService } from '#haven/sharing/hash-set-import.service.js';
 import type { RouteSpec } from '#haven/http/route.js';
-import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
-import { apiParts } from '#haven/server/api-parts.js';
 import {
   ApiClient,
   bearer,
-  createToken,
   expectStatus,
   nextTotpCode,
   seedAgency,
@@ -33,6 +29,29 @@ import {
   type JsonObject,
   type SeededUser,
 } from './support/api-client.js';
+import {
+  APPEAL_TAGS,
+  cellsPerCaller,
+  checkCell,
+  COLUMNS,
+  expectProbesCoverRoutes,
+  FORBIDDEN,
+  matrixCallers,
+  matrixColumnTests,
+  NOT_FOUND,
+  routesOf,
+  scopedOutcome,
+  successStatus,
+  SCOPES,
+  TOKEN_ROLES,
+  UNAUTHENTICATED,
+  WORKSPACE_TAGS,
+  type CellProbe,
+  type MatrixCaller,
+  type MatrixReply,
+  type Outcome,
+  type Scope,
+} from './support/access-matrix.js';
 import { apiServerForFile } from './support/api-server.js';
 import { uploadFiles, waitForIngest } from './support/api-upload.js';
 import { pictureJpeg } from './support/images.js';
@@ -47,21 +66,6 @@ import { ffmpeg, melody } from './support/videos.js';
  */
 
 const server = apiServerForFile();
-
-/** Route tags whose access is checked by test/api-workspace-matrix.test.ts. */
-const WORKSPACE_TAGS: ReadonlySet<string> = new Set([
-  'series',
-  'people',
-  'clues',
-  'locations',
-  'leads',
-  'notifications',
-  'taskforce',
-  'stats',
-]);
-
-type Scope = 'own' | 'shared' | 'foreign';
-const SCOPES: readonly Scope[] = ['own', 'shared', 'foreign'];
 
 /**
  * How a route's objects are scoped once the caller holds its permission.
@@ -78,41 +82,18 @@ type Rule = 'open' | 'read' | 'owner' | 'admin' | 'admin-create' | 'mine' | 'all
 
 /** Roles acting across agencies for people and audit (account-actor.ts: allAgencies). */
 const ALL_AGENCY_ROLES: ReadonlySet<Role> = new Set<Role>(['central_admin']);
-/** Roles that may hold API tokens (a role without token.manage cannot make one). */
-const TOKEN_ROLES: readonly Role[] = ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('token.manage'));
-
-type Via = 'session' | 'token' | 'anonymous';
-interface Column {
-  readonly role: Role | null;
-  readonly via: Via;
-  readonly label: string;
-}
-const COLUMNS: readonly Column[] = [
-  ...ROLES.map((role): Column => ({ role, via: 'session', label: `${role} (session)` })),
-  ...TOKEN_ROLES.map((role): Column => ({ role, via: 'token', label: `${role} (API token)` })),
-  { role: null, via: 'anonymous', label: 'unauthenticated' },
-];
-
 /** One column of the matrix: who calls, and what the policy grants them. */
-interface Caller extends Column {
-  readonly client: ApiClient;
-  readonly token: string | null;
-  /** The same user's browser session (tokens are made there); null for the unauthenticated caller. */
-  readonly session: ApiClient | null;
-  readonly permissions: ReadonlySet<Permission>;
+interface Caller extends MatrixCaller {
   readonly allAgencies: boolean;
 }
 
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly text: string;
+interface Reply extends MatrixReply {
   readonly headers: Headers | null;
   /** The raw answer, for pictures and byte ranges. */
   readonly bytes?: Buffer;
 }
 
-interface Probe {
+interface Probe extends CellProbe<Caller, Reply> {
   /** `METHOD /path` exactly as the route spec declares it. */
   readonly route: string;
   readonly variant?: string;
@@ -121,18 +102,8 @@ interface Probe {
   readonly extra?: readonly Permission[];
   /** Acts on the caller's browser session itself: API tokens are refused. */
   readonly sessionOnly?: boolean;
-  /** The object for a scope (a fresh one when the call changes it); probes without it run once. */
-  readonly target?: (scope: Scope, caller: Caller) => Promise<string>;
-  readonly call: (caller: Caller, id: string) => Promise<Reply>;
   /** The status of an allowed answer when it is not the route's lowest 2xx (206 for a byte range). */
   readonly allowedStatus?: number;
-  /** Checks on an allowed answer's content (what a list or a match shows). */
-  readonly verify?: (
-    body: JsonObject,
-    caller: Caller,
-    scope: Scope | null,
-    reply: Reply,
-  ) => void | Promise<void>;
 }
 
 interface Material {
@@ -1176,27 +1147,10 @@ const PROBES: readonly Probe[] = [
   },
 ];
 
-const CELLS_PER_CALLER = PROBES.reduce((sum, probe) => sum + (probe.target ? SCOPES.length : 1), 0);
-const TOTAL_CELLS = CELLS_PER_CALLER * COLUMNS.length;
+const TOTAL_CELLS = cellsPerCaller(PROBES) * COLUMNS.length;
 const probeLabel = (probe: Probe): string => `${probe.route}${probe.variant ? ` (${probe.variant})` : ''}`;
 
 // --- the expected outcome of a cell, from the policy
-
-interface Outcome {
-  readonly status: number;
-  readonly code: ErrorCode | null;
-}
-const FORBIDDEN: Outcome = { status: 403, code: 'FORBIDDEN' };
-const NOT_FOUND: Outcome = { status: 404, code: 'NOT_FOUND' };
-const UNAUTHENTICATED: Outcome = { status: 401, code: 'UNAUTHENTICATED' };
-
-/** The status a route answers on success: its lowest declared 2xx. */
-function successStatus(route: RouteSpec): number {
-  const statuses = Object.keys(route.responses)
-    .map(Number)
-    .filter((status) => status >= 200 && status < 300);
-  return Math.min(...statuses);
-}
 
 function expected(probe: Probe, route: RouteSpec, caller: Caller, scope: Scope | null): Outcome {
   const allowed: Outcome = { status: probe.allowedStatus ?? successStatus(route), code: null };
@@ -1219,56 +1173,28 @@ function expected(probe: Probe, route: RouteSpec, caller: Caller, scope: Scope |
   }
   switch (probe.rule) {
     case 'open':
-      return allowed;
     case 'read':
-      return scope === 'foreign' ? NOT_FOUND : allowed;
     case 'owner':
-      return scope === 'own' ? allowed : scope === 'shared' ? FORBIDDEN : NOT_FOUND;
+    case 'mine':
+      return scopedOutcome(probe.rule, scope, allowed);
     case 'admin':
       return scope === 'own' || caller.allAgencies ? allowed : NOT_FOUND;
     case 'admin-create':
       return scope === 'own' || caller.allAgencies ? allowed : FORBIDDEN;
-    case 'mine':
-      return scope === 'own' ? allowed : NOT_FOUND;
     case 'all-agencies':
       return caller.allAgencies ? allowed : FORBIDDEN;
   }
 }
 
-function errorOf(sent: Reply): { code: unknown; message: unknown } {
-  const error = (sent.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return { code: error?.code, message: error?.message };
-}
-
 /** Runs one cell; returns what went wrong, or null. */
-async function checkCell(caller: Caller, probe: Probe, scope: Scope | null): Promise<string | null> {
+function cell(label: string, probe: Probe, scope: Scope | null): Promise<string | null> {
+  const caller = world.callers.get(label)!;
   const route = world.routes.get(probe.route);
   const where = `${caller.label} x ${probeLabel(probe)}${scope ? ` x ${scope}` : ''}`;
   if (!route) {
-    return `${where}: no such route`;
+    return Promise.resolve(`${where}: no such route`);
   }
-  const want = expected(probe, route, caller, scope);
-  const id = probe.target && scope ? await probe.target(scope, caller) : '';
-  const sent = await probe.call(caller, id);
-  const got = errorOf(sent);
-  if (sent.status !== want.status || (want.code !== null && got.code !== want.code)) {
-    return `${where}: expected ${want.status} ${want.code ?? 'success'}, got ${sent.status} ${sent.text.slice(0, 300)}`;
-  }
-  if (want.code === 'NOT_FOUND') {
-    // A foreign object must look exactly like one that does not exist.
-    const missing = errorOf(await probe.call(caller, randomUUID()));
-    if (got.code !== missing.code || got.message !== missing.message) {
-      return `${where}: answers ${JSON.stringify(got)}, a missing id ${JSON.stringify(missing)}`;
-    }
-  }
-  if (want.code === null && probe.verify) {
-    try {
-      await probe.verify((sent.body ?? {}) as JsonObject, caller, scope, sent);
-    } catch (error) {
-      return `${where}: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  return null;
+  return checkCell({ where, caller, probe, scope, want: expected(probe, route, caller, scope) });
 }
 
 // --- the world: three agencies, their material, our callers
@@ -1421,7 +1347,6 @@ async function seedFaces(
   return result;
 }
 
-const checked = new Map<string, number>();
 let videoDir: string;
 afterAll(() => {
   rmSync(videoDir, { recursive: true, force: true });
@@ -1484,34 +1409,12 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
     expectStatus(await owners.own.post('/wellbeing/exposure', { seconds: OWNER_SECONDS, items: 40 }), 204);
 
     const callers = new Map<string, Caller>();
-    for (const [index, role] of ROLES.entries()) {
-      const session = sessions[index]!;
-      const grants = {
-        role,
-        session,
-        permissions: permissionsOf([role]),
-        allAgencies: ALL_AGENCY_ROLES.has(role),
-      };
-      const column = (via: Via): Column => COLUMNS.find((col) => col.role === role && col.via === via)!;
-      callers.set(`${role} (session)`, { ...column('session'), ...grants, client: session, token: null });
-      if (TOKEN_ROLES.includes(role)) {
-        const token = await createToken(session, { scopes: ROLE_PERMISSIONS[role] });
-        callers.set(`${role} (API token)`, {
-          ...column('token'),
-          ...grants,
-          client: bearer(url, token),
-          token,
-        });
-      }
+    for (const [label, caller] of await matrixCallers(url, sessions)) {
+      callers.set(label, {
+        ...caller,
+        allAgencies: caller.role !== null && ALL_AGENCY_ROLES.has(caller.role),
+      });
     }
-    callers.set('unauthenticated', {
-      ...COLUMNS.at(-1)!,
-      client: new ApiClient(url),
-      token: null,
-      session: null,
-      permissions: new Set(),
-      allAgencies: false,
-    });
 
     world = {
       url,
@@ -1522,21 +1425,19 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
       targets: { own: targetA!, shared: targetB!, foreign: targetC! },
       otherTokens: { shared: await newTokenId(owners.own), foreign: await newTokenId(owners.foreign) },
       callers,
-      routes: new Map(apiParts(haven).routes.map((route) => [`${route.method} ${route.path}`, route])),
+      routes: routesOf(haven),
       faces,
     };
   }, 300_000);
 
   it('has a probe for every route (and no probe for a route that is gone)', () => {
     // The investigators' workspace has its own matrix (test/api-workspace-matrix.test.ts).
-    const routes = [...world.routes.entries()]
-      .filter(([, spec]) => !WORKSPACE_TAGS.has(spec.tag))
-      // Public appeals and tips have their own matrix (test/api-appeals-matrix.test.ts).
-      .filter(([, spec]) => !['appeals', 'tips'].includes(spec.tag))
-      .map(([route]) => route);
-    const probed = new Set(PROBES.map((probe) => probe.route));
-    expect(routes.filter((route) => !probed.has(route))).toEqual([]);
-    expect([...probed].filter((route) => !world.routes.has(route))).toEqual([]);
+    // Public appeals and tips have their own matrix (test/api-appeals-matrix.test.ts).
+    expectProbesCoverRoutes(
+      world.routes,
+      PROBES,
+      (spec) => !WORKSPACE_TAGS.has(spec.tag) && !APPEAL_TAGS.has(spec.tag),
+    );
     // Every route declares a permission, except sign-in, the caller's own account and the caller's
     // own wellbeing settings and exposure log: these touch no one else's data, and every user who
     // can reveal material (whatever their role) must be able to keep the protective settings and
@@ -1551,32 +1452,6 @@ describe(`access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers (${
     ).toEqual([]);
   });
 
-  for (const column of COLUMNS) {
-    it.concurrent(
-      `${column.label}: ${CELLS_PER_CALLER} cells`,
-      async () => {
-        const caller = world.callers.get(column.label)!;
-        const problems: string[] = [];
-        let cells = 0;
-        for (const probe of PROBES) {
-          for (const scope of probe.target ? SCOPES : [null]) {
-            const problem = await checkCell(caller, probe, scope);
-            cells += 1;
-            if (problem) {
-              problems.push(problem);
-            }
-          }
-        }
-        checked.set(column.label, cells);
-        expect(problems).toEqual([]);
-        // The twelve columns run at once against one server: on a loaded 2-core machine each takes
-        // the whole batch's time.
-      },
-      300_000,
-    );
-  }
-
-  it(`checked all ${TOTAL_CELLS} cells`, () => {
-    expect([...checked.values()].reduce((sum, cells) => sum + cells, 0)).toBe(TOTAL_CELLS);
-  });
+  // The twelve columns run at once against one server.
+  matrixColumnTests({ labels: COLUMNS.map((column) => column.label), probes: PROBES, cell });
 });

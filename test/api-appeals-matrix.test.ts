@@ -3,7 +3,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, permissionsOf, type Permission } from '#haven/access/permissions.js';
 import type { RouteSpec } from '#haven/http/route.js';
 import { tipFingerprint } from '#haven/portal/exchange/tip-fingerprint.js';
-import { apiParts } from '#haven/server/api-parts.js';
+import {
+  APPEAL_TAGS,
+  expectProbesCoverRoutes,
+  routesOf,
+  routesWithoutPermission,
+  successStatus,
+} from './support/access-matrix.js';
 import { ApiClient, expectStatus, type ApiResponse } from './support/api-client.js';
 import { apiServerForFile } from './support/api-server.js';
 import { drawClue, objectAppeal, type AppealReply } from './support/appeals.js';
@@ -18,7 +24,6 @@ import { pictureJpeg } from './support/images.js';
  */
 
 const server = apiServerForFile();
-const TAGS = new Set(['appeals', 'tips']);
 
 type Scope = 'own' | 'foreign';
 interface Side {
@@ -164,7 +169,7 @@ beforeAll(async () => {
     callers.push({ label: role, client: signed.client, permissions: permissionsOf([role]) });
   }
   callers.push({ label: 'unauthenticated', client: new ApiClient(url), permissions: new Set() });
-  routes = new Map(apiParts(haven).routes.map((route) => [`${route.method} ${route.path}`, route]));
+  routes = routesOf(haven);
 }, 300_000);
 
 function expected(probe: Probe, caller: Caller, scope: Scope | null): number {
@@ -182,20 +187,14 @@ function expected(probe: Probe, caller: Caller, scope: Scope | null): number {
   if (scope === 'foreign') {
     return 404;
   }
-  return Math.min(
-    ...Object.keys(route.responses)
-      .map(Number)
-      .filter((status) => status < 300),
-  );
+  return successStatus(route);
 }
 
 describe('appeals and tips access matrix', () => {
   it('has a probe for every appeal and tip route, each declaring a permission', () => {
-    const ours = [...routes.entries()].filter(([, spec]) => TAGS.has(spec.tag));
-    const probed = new Set(PROBES.map((probe) => probe.route));
-    expect(ours.map(([route]) => route).filter((route) => !probed.has(route))).toEqual([]);
-    expect([...probed].filter((route) => !routes.has(route))).toEqual([]);
-    expect(ours.filter(([, spec]) => !('permission' in spec.access)).map(([route]) => route)).toEqual([]);
+    const ours = (spec: RouteSpec): boolean => APPEAL_TAGS.has(spec.tag);
+    expectProbesCoverRoutes(routes, PROBES, ours);
+    expect(routesWithoutPermission(routes, ours)).toEqual([]);
   });
 
   it('answers every cell as the policy says', async () => {

@@ -3,17 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agency } from '#haven/accounts/agency.types.js';
-import {
-  type ApiClient,
-  errorCode,
-  expectStatus,
-  seedAgency,
-  seedUser,
-  signedInClient,
-} from './support/api-client.js';
+import { type ApiClient, errorCode, expectStatus } from './support/api-client.js';
 import { apiServerForFile } from './support/api-server.js';
-import { uploadFiles, waitForIngest } from './support/api-upload.js';
-import { cutClip, dub, ffmpeg, longVideo, melody } from './support/videos.js';
+import { ingestAnalysed } from './support/api-upload.js';
+import { cutClip, ffmpeg, filmWithSong } from './support/videos.js';
+import { agencyWithMember, type Member } from './support/workspace.js';
 
 /**
  * A held medium's own matches (GET /media/:id/matches): a film, a clip cut from it, a still taken
@@ -59,14 +53,7 @@ let files: Record<'film' | 'clip' | 'still' | 'dubbed' | 'foreignClip', Buffer>;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'haven-medium-matches-'));
-  const song = melody(path.join(dir, 'melody.wav'), { seed: 3, seconds: 30 });
-  const filmPath = dub(
-    await longVideo(dir, { scenes: 4, secondsPerScene: 5, seed: 17 }),
-    song,
-    path.join(dir, 'film.mp4'),
-    { from: 0, seconds: 20, delay: 0 },
-  );
-  const otherPicture = await longVideo(dir, { scenes: 3, secondsPerScene: 4, seed: 18 });
+  const { film: filmPath, dubbed } = await filmWithSong(dir, { song: 3, film: 17, other: 18 });
   ffmpeg([
     '-ss',
     String(STILL_AT),
@@ -84,10 +71,7 @@ beforeAll(async () => {
       cutClip(filmPath, path.join(dir, 'clip.mp4'), { start: CLIP_START, seconds: CLIP_SECONDS }),
     ),
     still: readFileSync(path.join(dir, 'still.jpg')),
-    // Other pictures, with 9 s of the film's song starting 3.3 s in.
-    dubbed: readFileSync(
-      dub(otherPicture, song, path.join(dir, 'dubbed.mp4'), { from: 5, seconds: 9, delay: 3.3 }),
-    ),
+    dubbed: readFileSync(dubbed),
     foreignClip: readFileSync(
       cutClip(filmPath, path.join(dir, 'foreign.mp4'), {
         start: FOREIGN_START,
@@ -101,14 +85,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function member(country: string): Promise<{ agency: Agency; client: ApiClient }> {
+/** An investigator in a new agency of `country`. */
+function member(country: string): Promise<Member> {
   const { haven, url } = server();
-  const agency = await seedAgency(haven, { country });
-  const client = await signedInClient(
-    url,
-    await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
-  );
-  return { agency, client };
+  return agencyWithMember(haven, url, country);
 }
 
 /** Ingests files into a new case and waits until every video is analysed; media ids by file name. */
@@ -116,17 +96,8 @@ async function holdInCase(
   client: ApiClient,
   named: Partial<Record<keyof typeof files, Buffer>>,
 ): Promise<{ caseId: string; ids: Map<string, string> }> {
-  const created = expectStatus(
-    await client.post('/cases', { reference: `MM-${Date.now()}-${Math.random()}` }),
-    201,
-  );
-  const caseId = created.body.id as string;
-  const started = expectStatus(await client.post('/ingests', { caseId }), 201);
-  const ingestId = started.body.id as string;
   const upload = Object.entries(named).map(([name, bytes]) => ({ name, bytes }));
-  expect((await uploadFiles(client, ingestId, upload)).status).toBe(201);
-  expectStatus(await client.post(`/ingests/${ingestId}/start`), 202);
-  await waitForIngest(client, ingestId, 120_000);
+  const { caseId, ingestId } = await ingestAnalysed(client, upload, 180_000);
   const items = (
     await client.get<{ items: { path: string; mediaId: string; kind: string }[] }>(
       `/ingests/${ingestId}/results`,
@@ -135,11 +106,6 @@ async function holdInCase(
   const ids = new Map(items.map((item) => [path.basename(item.path), item.mediaId]));
   expect(ids.size).toBe(upload.length);
   for (const item of items.filter((i) => i.kind === 'video')) {
-    const deadline = Date.now() + 180_000;
-    while ((await client.get(`/media/${item.mediaId}`)).body.analysisState === 'pending') {
-      expect(Date.now()).toBeLessThan(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
     expect((await client.get(`/media/${item.mediaId}`)).body.analysisState).toBe('done');
   }
   return { caseId, ids };

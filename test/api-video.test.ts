@@ -3,18 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ApiClient,
-  errorCode,
-  expectStatus,
-  seedAgency,
-  seedUser,
-  signedInClient,
-} from './support/api-client.js';
+import { type ApiClient, errorCode, expectStatus } from './support/api-client.js';
 import { apiServerForFile } from './support/api-server.js';
-import { uploadFiles, waitForIngest } from './support/api-upload.js';
+import { ingestAnalysed } from './support/api-upload.js';
 import { pictureJpeg } from './support/images.js';
-import { cutClip, dub, longVideo, melody } from './support/videos.js';
+import { cutClip, dub, filmWithSong, longVideo } from './support/videos.js';
+import { agencyWithMember } from './support/workspace.js';
 
 const server = apiServerForFile();
 
@@ -32,20 +26,10 @@ let dubbed: Buffer;
 let clip: Buffer;
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'haven-api-video-'));
-  const sound = melody(path.join(dir, 'melody.wav'), { seed: 1, seconds: 30 });
-  const other = await longVideo(dir, { scenes: 3, secondsPerScene: 4, seed: 8 });
-  film = readFileSync(
-    dub(await longVideo(dir, { scenes: 4, secondsPerScene: 5, seed: 7 }), sound, path.join(dir, 'film.mp4'), {
-      from: 0,
-      seconds: 20,
-      delay: 0,
-    }),
-  );
-  // Another picture, with 9 s of the film's sound starting 3.3 s in (the same song on a radio).
-  dubbed = readFileSync(dub(other, sound, path.join(dir, 'dubbed.mp4'), { from: 5, seconds: 9, delay: 3.3 }));
-  clip = readFileSync(
-    cutClip(path.join(dir, 'film.mp4'), path.join(dir, 'clip.mp4'), { start: 6.4, seconds: 7 }),
-  );
+  const made = await filmWithSong(dir, { song: 1, film: 7, other: 8 });
+  film = readFileSync(made.film);
+  dubbed = readFileSync(made.dubbed);
+  clip = readFileSync(cutClip(made.film, path.join(dir, 'clip.mp4'), { start: 6.4, seconds: 7 }));
 }, 180_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -55,39 +39,19 @@ const cookie = (client: ApiClient): Record<string, string> => ({
   cookie: [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
 });
 
+/** The results of a new ingest of `files`, read once every video in it is analysed. */
 async function ingest(
   client: ApiClient,
   files: { name: string; bytes: Uint8Array }[],
 ): Promise<ResultItem[]> {
-  const created = expectStatus(
-    await client.post('/cases', { reference: `V-${Date.now()}-${Math.random()}` }),
-    201,
-  );
-  const started = expectStatus(await client.post('/ingests', { caseId: created.body.id }), 201);
-  const ingestId = started.body.id as string;
-  expect((await uploadFiles(client, ingestId, files)).status).toBe(201);
-  expectStatus(await client.post(`/ingests/${ingestId}/start`), 202);
-  await waitForIngest(client, ingestId);
-  const items = (await client.get<{ items: ResultItem[] }>(`/ingests/${ingestId}/results`)).body.items;
-  // The server's job workers analyse videos after the ingest: wait for each, then read again.
-  for (const item of items.filter((i) => i.kind === 'video')) {
-    const deadline = Date.now() + 120_000;
-    while ((await client.get(`/media/${item.mediaId}`)).body.analysisState === 'pending') {
-      expect(Date.now()).toBeLessThan(deadline);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const { ingestId } = await ingestAnalysed(client, files);
   return (await client.get<{ items: ResultItem[] }>(`/ingests/${ingestId}/results`)).body.items;
 }
 
 describe('videos over the API', () => {
   it('serves the probe, frames, contact sheet, frames on demand, shared sound and ranged playback, audited', async () => {
     const { haven, url } = server();
-    const agency = await seedAgency(haven, { country: 'NL' });
-    const user = await signedInClient(
-      url,
-      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
-    );
+    const { client: user } = await agencyWithMember(haven, url, 'NL');
     const items = await ingest(user, [
       { name: 'film.mp4', bytes: film },
       { name: 'dubbed.mp4', bytes: dubbed },
@@ -190,11 +154,7 @@ describe('videos over the API', () => {
       expect(errorCode(response), p).toMatch(/^[A-Z_]+$/);
     }
     // Another agency sees none of it.
-    const foreignAgency = await seedAgency(haven, { country: 'DE' });
-    const foreign = await signedInClient(
-      url,
-      await seedUser(haven, { agencyId: foreignAgency.id, roles: ['investigator'] }),
-    );
+    const { client: foreign } = await agencyWithMember(haven, url, 'DE');
     for (const p of [
       `/media/${filmId}/video`,
       `/media/${filmId}/frames`,
@@ -232,11 +192,7 @@ describe('videos over the API', () => {
       ),
     );
     const { haven, url } = server();
-    const agency = await seedAgency(haven, { country: 'BE' });
-    const user = await signedInClient(
-      url,
-      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
-    );
+    const { client: user } = await agencyWithMember(haven, url, 'BE');
     const held = await ingest(user, [{ name: 'film.mp4', bytes: film }]);
     const [item] = await ingest(user, [{ name: 'radio.mp4', bytes: radio }]);
     // Different pictures, the same song: linked by sound only, listed as such.
@@ -260,11 +216,7 @@ describe('videos over the API', () => {
 
   it('reports a clip of a held video as near in the ingest results, with similarity and time codes', async () => {
     const { haven, url } = server();
-    const agency = await seedAgency(haven, { country: 'NL' });
-    const user = await signedInClient(
-      url,
-      await seedUser(haven, { agencyId: agency.id, roles: ['investigator'] }),
-    );
+    const { client: user } = await agencyWithMember(haven, url, 'NL');
     const held = await ingest(user, [{ name: 'film.mp4', bytes: film }]);
     const items = await ingest(user, [{ name: 'clip.mp4', bytes: clip }]);
     expect(items[0]).toMatchObject({ status: 'near', kind: 'video' });

@@ -1,25 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  ROLE_PERMISSIONS,
-  ROLES,
-  permissionsOf,
-  type Permission,
-  type Role,
-} from '#haven/access/permissions.js';
+import { ROLES } from '#haven/access/permissions.js';
 import type { Agency } from '#haven/accounts/agency.types.js';
 import type { RouteSpec } from '#haven/http/route.js';
-import type { ErrorCode } from '#haven/platform/errors/error-catalogue.js';
-import { apiParts } from '#haven/server/api-parts.js';
+import {
+  checkCell,
+  COLUMNS,
+  expectProbesCoverRoutes,
+  FORBIDDEN,
+  matrixCallers,
+  matrixColumnTests,
+  routesOf,
+  routesWithoutPermission,
+  scopedOutcome,
+  SCOPES,
+  successStatus,
+  UNAUTHENTICATED,
+  WORKSPACE_TAGS,
+  type CellProbe,
+  type MatrixCaller,
+  type Outcome,
+  type Scope,
+} from './support/access-matrix.js';
 import { apiServerForFile } from './support/api-server.js';
 import {
-  ApiClient,
-  bearer,
-  createToken,
   expectStatus,
   seedUser,
   signedInClient,
-  type JsonObject,
+  type ApiClient,
+  type ApiResponse,
 } from './support/api-client.js';
 import { pictureJpeg } from './support/images.js';
 import {
@@ -42,47 +51,14 @@ import {
 
 const server = apiServerForFile();
 
-type Scope = 'own' | 'shared' | 'foreign';
-const SCOPES: readonly Scope[] = ['own', 'shared', 'foreign'];
-const WORKSPACE_TAGS = new Set([
-  'series',
-  'people',
-  'clues',
-  'locations',
-  'leads',
-  'notifications',
-  'taskforce',
-  'stats',
-]);
-
-/**
- * - open: no object (lists, creation in one's own agency);
- * - read: visible within sharing (own, shared); foreign NOT_FOUND;
- * - owner: only the owning agency changes it: shared FORBIDDEN, foreign NOT_FOUND;
- * - mine: the caller's agency's own objects (notifications): others NOT_FOUND.
- */
+/** How a probe's route scopes its objects (see scopedOutcome). */
 type Rule = 'open' | 'read' | 'owner' | 'mine';
 
-interface Caller {
-  readonly label: string;
-  readonly role: Role | null;
-  readonly via: 'session' | 'token' | 'anonymous';
-  readonly client: ApiClient;
-  readonly permissions: ReadonlySet<Permission>;
-}
+type Caller = MatrixCaller;
 
-interface Reply {
-  readonly status: number;
-  readonly body: unknown;
-  readonly text: string;
-}
-
-interface Probe {
+interface Probe extends CellProbe<Caller, ApiResponse<unknown>> {
   readonly route: string;
   readonly rule: Rule;
-  readonly target?: (scope: Scope) => Promise<string>;
-  readonly call: (caller: Caller, id: string) => Promise<Reply>;
-  readonly verify?: (body: JsonObject, scope: Scope | null) => void;
 }
 
 interface ScopeWorld {
@@ -99,7 +75,7 @@ interface World {
   readonly url: string;
   readonly agencies: Readonly<Record<Scope, Agency>>;
   readonly scopes: Readonly<Record<Scope, ScopeWorld>>;
-  readonly callers: readonly Caller[];
+  readonly callers: ReadonlyMap<string, Caller>;
   readonly routes: ReadonlyMap<string, RouteSpec>;
 }
 
@@ -236,7 +212,7 @@ const PROBES: readonly Probe[] = [
     rule: 'read',
     target: (scope) => Promise.resolve(world.scopes[scope].series),
     call: (caller, id) => caller.client.get(`/series/${id}`),
-    verify: (body, scope) => {
+    verify: (body, _caller, scope) => {
       expect(body).toMatchObject({ id: world.scopes[scope!].series, own: scope === 'own' });
     },
   },
@@ -534,83 +510,27 @@ const PROBES: readonly Probe[] = [
 
 // --- expected outcomes
 
-interface Outcome {
-  readonly status: number;
-  readonly code: ErrorCode | null;
-}
-const FORBIDDEN: Outcome = { status: 403, code: 'FORBIDDEN' };
-const NOT_FOUND: Outcome = { status: 404, code: 'NOT_FOUND' };
-
 function expected(probe: Probe, route: RouteSpec, caller: Caller, scope: Scope | null): Outcome {
-  const success = Math.min(
-    ...Object.keys(route.responses)
-      .map(Number)
-      .filter((status) => status >= 200 && status < 300),
-  );
-  const allowed: Outcome = { status: success, code: null };
   if (caller.via === 'anonymous') {
-    return { status: 401, code: 'UNAUTHENTICATED' };
+    return UNAUTHENTICATED;
   }
   if (!('permission' in route.access) || !caller.permissions.has(route.access.permission)) {
     return FORBIDDEN;
   }
-  switch (probe.rule) {
-    case 'open':
-      return allowed;
-    case 'read':
-      return scope === 'foreign' ? NOT_FOUND : allowed;
-    case 'owner':
-      return scope === 'own' ? allowed : scope === 'shared' ? FORBIDDEN : NOT_FOUND;
-    case 'mine':
-      return scope === 'own' ? allowed : NOT_FOUND;
-  }
+  return scopedOutcome(probe.rule, scope, { status: successStatus(route), code: null });
 }
 
-const errorOf = (reply: Reply): { code: unknown; message: unknown } => {
-  const error = (reply.body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  return { code: error?.code, message: error?.message };
-};
-
-async function checkCell(caller: Caller, probe: Probe, scope: Scope | null): Promise<string | null> {
+function cell(label: string, probe: Probe, scope: Scope | null): Promise<string | null> {
+  const caller = world.callers.get(label)!;
   const route = world.routes.get(probe.route);
   const where = `${caller.label} x ${probe.route}${scope ? ` x ${scope}` : ''}`;
   if (!route) {
-    return `${where}: no such route`;
+    return Promise.resolve(`${where}: no such route`);
   }
-  const want = expected(probe, route, caller, scope);
-  const id = probe.target && scope ? await probe.target(scope) : '';
-  const sent = await probe.call(caller, id);
-  const got = errorOf(sent);
-  if (sent.status !== want.status || (want.code !== null && got.code !== want.code)) {
-    return `${where}: expected ${want.status} ${want.code ?? 'success'}, got ${sent.status} ${sent.text.slice(0, 300)}`;
-  }
-  if (want.code === 'NOT_FOUND') {
-    const missing = errorOf(await probe.call(caller, randomUUID()));
-    if (got.code !== missing.code || got.message !== missing.message) {
-      return `${where}: answers ${JSON.stringify(got)}, a missing id ${JSON.stringify(missing)}`;
-    }
-  }
-  if (want.code === null && probe.verify) {
-    try {
-      probe.verify((sent.body ?? {}) as JsonObject, scope);
-    } catch (error) {
-      return `${where}: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  return null;
+  return checkCell({ where, caller, probe, scope, want: expected(probe, route, caller, scope) });
 }
 
-const COLUMN_LABELS = [
-  ...ROLES.map((role) => `${role} (session)`),
-  ...ROLES.filter((role) => ROLE_PERMISSIONS[role].includes('token.manage')).map(
-    (role) => `${role} (API token)`,
-  ),
-  'unauthenticated',
-];
-const CELLS_PER_CALLER = PROBES.reduce((sum, probe) => sum + (probe.target ? SCOPES.length : 1), 0);
-const checked = new Map<string, number>();
-
-describe(`workspace access matrix: ${PROBES.length} probes x ${COLUMN_LABELS.length} callers x own/shared/foreign`, () => {
+describe(`workspace access matrix: ${PROBES.length} probes x ${COLUMNS.length} callers x own/shared/foreign`, () => {
   beforeAll(async () => {
     const { haven, url } = server();
     const [own, shared, foreign] = await Promise.all([
@@ -667,76 +587,26 @@ describe(`workspace access matrix: ${PROBES.length} probes x ${COLUMN_LABELS.len
         offender: await person('offenders'),
       };
     }
-    const callers: Caller[] = [];
+    const sessions: ApiClient[] = [];
     for (const role of ROLES) {
-      const user = await seedUser(haven, { agencyId: own.agency.id, roles: [role] });
-      const session = await signedInClient(url, user);
-      const permissions = permissionsOf([role]);
-      callers.push({ label: `${role} (session)`, role, via: 'session', client: session, permissions });
-      if (ROLE_PERMISSIONS[role].includes('token.manage')) {
-        const token = await createToken(session, { scopes: ROLE_PERMISSIONS[role] });
-        callers.push({
-          label: `${role} (API token)`,
-          role,
-          via: 'token',
-          client: bearer(url, token),
-          permissions,
-        });
-      }
+      sessions.push(
+        await signedInClient(url, await seedUser(haven, { agencyId: own.agency.id, roles: [role] })),
+      );
     }
-    callers.push({
-      label: 'unauthenticated',
-      role: null,
-      via: 'anonymous',
-      client: new ApiClient(url),
-      permissions: new Set(),
-    });
     world = {
       url,
       agencies: { own: own.agency, shared: shared.agency, foreign: foreign.agency },
       scopes,
-      callers,
-      routes: new Map(apiParts(haven).routes.map((route) => [`${route.method} ${route.path}`, route])),
+      callers: await matrixCallers(url, sessions),
+      routes: routesOf(haven),
     };
   });
 
   it('has a probe for every workspace route, each declaring a permission', () => {
-    const workspace = [...world.routes.entries()].filter(([, spec]) => WORKSPACE_TAGS.has(spec.tag));
-    const probed = new Set(PROBES.map((probe) => probe.route));
-    expect(workspace.map(([route]) => route).filter((route) => !probed.has(route))).toEqual([]);
-    expect([...probed].filter((route) => !world.routes.has(route))).toEqual([]);
-    expect(workspace.filter(([, spec]) => !('permission' in spec.access)).map(([route]) => route)).toEqual(
-      [],
-    );
+    const ours = (spec: RouteSpec): boolean => WORKSPACE_TAGS.has(spec.tag);
+    expectProbesCoverRoutes(world.routes, PROBES, ours);
+    expect(routesWithoutPermission(world.routes, ours)).toEqual([]);
   });
 
-  for (const label of COLUMN_LABELS) {
-    it.concurrent(
-      `${label}: ${CELLS_PER_CALLER} cells`,
-      async () => {
-        const caller = world.callers.find((c) => c.label === label)!;
-        const problems: string[] = [];
-        let cells = 0;
-        for (const probe of PROBES) {
-          for (const scope of probe.target ? SCOPES : [null]) {
-            const problem = await checkCell(caller, probe, scope);
-            cells += 1;
-            if (problem) {
-              problems.push(problem);
-            }
-          }
-        }
-        checked.set(label, cells);
-        expect(problems).toEqual([]);
-        // All columns run at once against one server: each takes the whole batch's time.
-      },
-      300_000,
-    );
-  }
-
-  it('checked every cell', () => {
-    expect([...checked.values()].reduce((sum, cells) => sum + cells, 0)).toBe(
-      CELLS_PER_CALLER * COLUMN_LABELS.length,
-    );
-  });
+  matrixColumnTests({ labels: COLUMNS.map((column) => column.label), probes: PROBES, cell });
 });

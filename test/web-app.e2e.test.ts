@@ -1,17 +1,15 @@
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { onPostgres } from './support/test-database.js';
-import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { firstSignIn } from './support/web-session.js';
+import { e2eBrowser } from './support/web-e2e.js';
 import {
   adminCreateAgency,
   adminCreateUser,
-  buildWebApp,
   startHavenProcess,
   type HavenProcess,
 } from './support/haven-server-process.js';
@@ -51,31 +49,19 @@ async function reportExposure(page: Page, seconds: number): Promise<number> {
 }
 
 describe.runIf(!onPostgres())('web app in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
-
-  beforeAll(async () => {
-    webDir = path.join(tempDir('haven-web-'), 'dist');
-    buildWebApp(webDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
+  const e2e = e2eBrowser('haven-web-');
 
   /** Messages of the browser that say the security policy blocked something the app tried. */
   const policyViolations: string[] = [];
 
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
+    const page = await e2e.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) {
         policyViolations.push(message.text());
       }
     });
-    return { context, page };
+    return { context: page.context(), page };
   }
 
   /** Presses Tab until the control with this accessible label has the focus (keyboard only). */
@@ -116,7 +102,7 @@ describe.runIf(!onPostgres())('web app in Chromium', () => {
     });
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
+      server = await startHavenProcess(dataDir, e2e.webDir());
       const { url } = server;
 
       // Pages come with the app's security policy; unknown API paths keep their JSON errors.

@@ -1,16 +1,14 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { onPostgres } from './support/test-database.js';
-import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { firstSignIn } from './support/web-session.js';
+import { e2eBrowser } from './support/web-e2e.js';
 import {
   adminCreateAgency,
   adminCreateUser,
-  buildWebApp,
   startHavenProcess,
   type HavenProcess,
 } from './support/haven-server-process.js';
@@ -24,23 +22,8 @@ import { startPortalProcess, type PortalProcess } from './support/portal-process
  * the appeal off the public site at once. pglite project only, like the other e2e tests.
  */
 describe.runIf(!onPostgres())('public appeals in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
-
-  beforeAll(async () => {
-    webDir = path.join(tempDir('haven-web-appeals-'), 'dist');
-    buildWebApp(webDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
-
-  async function newPage(options: { javaScriptEnabled?: boolean; locale?: string } = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
-    return context.newPage();
-  }
+  const e2e = e2eBrowser('haven-web-appeals-');
+  const newPage = e2e.newPage;
 
   it('clue -> two-person approval -> public tips with and without JavaScript -> lead -> unpublished', async () => {
     const dataDir = freshDataDir();
@@ -68,7 +51,7 @@ describe.runIf(!onPostgres())('public appeals in Chromium', () => {
     let server: HavenProcess | undefined;
     let portal: PortalProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
+      server = await startHavenProcess(dataDir, e2e.webDir());
       portal = await startPortalProcess(path.join(dataDir, 'portal'), {
         HAVEN_PORTAL_MIN_FORM_SECONDS: '2',
         HAVEN_PORTAL_POW_BITS: '12',

@@ -1,21 +1,19 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { sharedPath } from './support/shared-data.js';
 import { onPostgres } from './support/test-database.js';
-import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { firstSignIn } from './support/web-session.js';
+import { e2eBrowser } from './support/web-e2e.js';
 import { seriesFromUpload } from './support/web-workspace.js';
 import {
   adminCreateAgency,
   adminCreateUser,
-  buildWebApp,
   startHavenProcess,
   type HavenProcess,
 } from './support/haven-server-process.js';
@@ -34,23 +32,8 @@ async function asJpeg(...parts: string[]): Promise<Buffer> {
  * `haven serve` (its job workers extract the features the search waits for). pglite project only.
  */
 describe.runIf(!onPostgres())('object search in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
-
-  beforeAll(async () => {
-    webDir = path.join(tempDir('haven-web-similar-'), 'dist');
-    buildWebApp(webDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    return context.newPage();
-  }
+  const e2e = e2eBrowser('haven-web-similar-');
+  const newPage = (): Promise<Page> => e2e.newPage({ viewport: { width: 1280, height: 900 } });
 
   it('a specialist marks an object with a clue and finds the other image of it, with the matched pairs', async () => {
     const dataDir = freshDataDir();
@@ -68,7 +51,7 @@ describe.runIf(!onPostgres())('object search in Chromium', () => {
     const boxSize = await sharp(box).metadata();
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
+      server = await startHavenProcess(dataDir, e2e.webDir());
       const page = await newPage();
       await firstSignIn(page, server.url, 'sofia', password);
       await seriesFromUpload(page, {

@@ -1,19 +1,18 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { onPostgres } from './support/test-database.js';
-import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { zipEntries } from './support/unzip.js';
 import { firstSignIn } from './support/web-session.js';
+import { e2eBrowser, westAndEast } from './support/web-e2e.js';
+import { mainMenu } from './support/web-workspace.js';
 import {
   adminCreateAgency,
   adminCreateUser,
-  buildWebApp,
   startHavenProcess,
   type HavenProcess,
 } from './support/haven-server-process.js';
@@ -27,29 +26,9 @@ const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).dig
  * package for the country found and the report. pglite project only, like the other e2e tests.
  */
 describe.runIf(!onPostgres())('taskforce sprint in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
-
-  beforeAll(async () => {
-    webDir = path.join(tempDir('haven-web-taskforce-'), 'dist');
-    buildWebApp(webDir);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      acceptDownloads: true,
-    });
-    return context.newPage();
-  }
-
-  const menu = (page: Page, label: string) =>
-    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
+  const e2e = e2eBrowser('haven-web-taskforce-');
+  const newPage = (): Promise<Page> => e2e.newPage({ acceptDownloads: true });
+  const menu = mainMenu;
 
   async function recordOutcome(
     page: Page,
@@ -74,21 +53,8 @@ describe.runIf(!onPostgres())('taskforce sprint in Chromium', () => {
 
   it('a coordinator runs a sprint over two agencies and downloads the package and the report', async () => {
     const dataDir = freshDataDir();
-    await adminCreateAgency(dataDir, 'Agency West', 'FR');
-    await adminCreateAgency(dataDir, 'Agency East', 'PL');
+    const { annaPassword, benPassword } = await westAndEast(dataDir);
     await adminCreateAgency(dataDir, 'VIDTF', 'NL');
-    const annaPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency West',
-      username: 'anna',
-      displayName: 'Anna West',
-      roles: 'investigator',
-    });
-    const benPassword = await adminCreateUser(dataDir, {
-      agency: 'Agency East',
-      username: 'ben',
-      displayName: 'Ben East',
-      roles: 'investigator',
-    });
     const coraPassword = await adminCreateUser(dataDir, {
       agency: 'VIDTF',
       username: 'cora',
@@ -97,7 +63,7 @@ describe.runIf(!onPostgres())('taskforce sprint in Chromium', () => {
     });
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
+      server = await startHavenProcess(dataDir, e2e.webDir());
       const { url } = server;
 
       // Anna: a case shared with every member agency, three pictures, two series from the triage.

@@ -1,22 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import yazl from 'yazl';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { pictureJpeg } from './support/images.js';
 import { onPostgres } from './support/test-database.js';
 import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { firstSignIn } from './support/web-session.js';
+import { agencyWest, e2eBrowser } from './support/web-e2e.js';
 import { mainMenu } from './support/web-workspace.js';
-import {
-  adminCreateAgency,
-  adminCreateUser,
-  buildWebApp,
-  startHavenProcess,
-  type HavenProcess,
-} from './support/haven-server-process.js';
+import { startHavenProcess, type HavenProcess } from './support/haven-server-process.js';
 
 function zipOf(entries: readonly (readonly [string, Buffer])[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
@@ -40,15 +34,12 @@ function zipOf(entries: readonly (readonly [string, Buffer])[]): Promise<Buffer>
  * pglite project only.
  */
 describe.runIf(!onPostgres())('folder and zip upload in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
+  const e2e = e2eBrowser('haven-web-folder-');
   let folder: string;
   let zip: Buffer;
 
   beforeAll(async () => {
     const dir = tempDir('haven-web-folder-');
-    webDir = path.join(dir, 'dist');
-    buildWebApp(webDir);
     folder = path.join(dir, 'evidence');
     mkdirSync(path.join(folder, 'holiday', 'deeper'), { recursive: true });
     writeFileSync(path.join(folder, 'holiday', 'a.jpg'), await pictureJpeg(9501));
@@ -57,26 +48,15 @@ describe.runIf(!onPostgres())('folder and zip upload in Chromium', () => {
       ['phone/DCIM/c.jpg', await pictureJpeg(9503)],
       ['phone/d.jpg', await pictureJpeg(9504)],
     ]);
-    browser = await launchChromium();
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser.close();
   });
 
   it('keeps the paths of a nested folder and of a dropped zip, and processes every file', async () => {
     const dataDir = freshDataDir();
-    await adminCreateAgency(dataDir, 'Agency West', 'FR');
-    const password = await adminCreateUser(dataDir, {
-      agency: 'Agency West',
-      username: 'anna',
-      displayName: 'Anna West',
-      roles: 'investigator',
-    });
+    const password = await agencyWest(dataDir);
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      server = await startHavenProcess(dataDir, e2e.webDir());
+      const page = await e2e.newPage();
       await firstSignIn(page, server.url, 'anna', password);
       await mainMenu(page, 'Cases').click();
       await page.getByLabel('Reference').fill('WEST-F');

@@ -1,21 +1,16 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { freshDataDir } from './support/haven-fixture.js';
 import { onPostgres } from './support/test-database.js';
 import { tempDir } from './support/temp-dir.js';
-import { launchChromium, screenshot } from './support/browser.js';
+import { screenshot } from './support/browser.js';
 import { cutClip, ffmpeg, longVideo } from './support/videos.js';
 import { firstSignIn } from './support/web-session.js';
+import { agencyWest, e2eBrowser } from './support/web-e2e.js';
 import { mainMenu } from './support/web-workspace.js';
-import {
-  adminCreateAgency,
-  adminCreateUser,
-  buildWebApp,
-  startHavenProcess,
-  type HavenProcess,
-} from './support/haven-server-process.js';
+import { startHavenProcess, type HavenProcess } from './support/haven-server-process.js';
 
 /**
  * Videos in the browser: a generated film is held; a clip cut from it and a still taken from it
@@ -40,29 +35,19 @@ async function until(condition: () => Promise<boolean>): Promise<void> {
 }
 
 describe.runIf(!onPostgres())('videos in Chromium', () => {
-  let browser: Browser;
-  let webDir: string;
+  const e2e = e2eBrowser('haven-web-video-');
   let film: Buffer;
   let clip: Buffer;
   let still: Buffer;
 
   beforeAll(async () => {
-    const dir = tempDir('haven-web-video-');
-    webDir = path.join(dir, 'dist');
-    buildWebApp(webDir);
-    const work = path.join(dir, 'videos');
-    mkdirSync(work);
+    const work = tempDir('haven-web-video-');
     const filmPath = await longVideo(work, { scenes: 3, secondsPerScene: 5, seed: 41 });
     film = readFileSync(filmPath);
     clip = readFileSync(cutClip(filmPath, path.join(work, 'clip.mp4'), { start: 4.3, seconds: 7 }));
     ffmpeg(['-ss', '7.5', '-i', filmPath, '-frames:v', '1', '-q:v', '2', path.join(work, 'still.jpg')]);
     still = readFileSync(path.join(work, 'still.jpg'));
-    browser = await launchChromium();
   }, 180_000);
-
-  afterAll(async () => {
-    await browser.close();
-  });
 
   async function upload(
     page: Page,
@@ -93,17 +78,11 @@ describe.runIf(!onPostgres())('videos in Chromium', () => {
 
   it('shows time-coded video matches in the triage and a safe video page', async () => {
     const dataDir = freshDataDir();
-    await adminCreateAgency(dataDir, 'Agency West', 'FR');
-    const password = await adminCreateUser(dataDir, {
-      agency: 'Agency West',
-      username: 'anna',
-      displayName: 'Anna West',
-      roles: 'investigator',
-    });
+    const password = await agencyWest(dataDir);
     let server: HavenProcess | undefined;
     try {
-      server = await startHavenProcess(dataDir, webDir);
-      const anna = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      server = await startHavenProcess(dataDir, e2e.webDir());
+      const anna = await e2e.newPage();
       await firstSignIn(anna, server.url, 'anna', password);
       await mainMenu(anna, 'Cases').click();
       await anna.getByLabel('Reference').fill('WEST-V');

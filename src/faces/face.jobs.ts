@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FACE_MEDIA_QUEUE, FACE_SCAN_QUEUE } from '#haven/faces/face-queue.js';
 import type { FaceService } from '#haven/faces/face.service.js';
 import type { JobHandler } from '#haven/platform/jobs/job-runner.js';
-import { keepingLease } from '#haven/platform/jobs/keep-lease.js';
+import { keepingLease, renewLeaseOnProgress } from '#haven/platform/jobs/keep-lease.js';
 
 const FaceScanPayload = z.object({ reason: z.string() });
 const FaceMediaPayload = z.object({ mediaId: z.uuid() });
@@ -13,14 +13,7 @@ export function faceScanJobHandler(service: FaceService): JobHandler<typeof Face
     queue: FACE_SCAN_QUEUE,
     payload: FaceScanPayload,
     async handle(_payload, context) {
-      let last = Date.now();
-      const done = await service.scan(context.signal, async () => {
-        // Keeps the lease while a long scan makes progress.
-        if (Date.now() - last > 10_000) {
-          last = Date.now();
-          await context.heartbeat();
-        }
-      });
+      const done = await service.scan(context.signal, renewLeaseOnProgress(context));
       context.log.info('face scan finished', { media: done });
     },
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { OCR_MEDIA_QUEUE, OCR_SCAN_QUEUE } from '#haven/ocr/ocr-queue.js';
 import type { OcrService } from '#haven/ocr/ocr.service.js';
 import type { JobHandler } from '#haven/platform/jobs/job-runner.js';
-import { keepingLease } from '#haven/platform/jobs/keep-lease.js';
+import { keepingLease, renewLeaseOnProgress } from '#haven/platform/jobs/keep-lease.js';
 
 const OcrScanPayload = z.object({ reason: z.string() });
 const OcrMediaPayload = z.object({ mediaId: z.uuid() });
@@ -13,13 +13,7 @@ export function ocrScanJobHandler(service: OcrService): JobHandler<typeof OcrSca
     queue: OCR_SCAN_QUEUE,
     payload: OcrScanPayload,
     async handle(_payload, context) {
-      let last = Date.now();
-      const done = await service.scan(context.signal, async () => {
-        if (Date.now() - last > 10_000) {
-          last = Date.now();
-          await context.heartbeat();
-        }
-      });
+      const done = await service.scan(context.signal, renewLeaseOnProgress(context));
       context.log.info('text reading finished', { media: done });
     },
   };

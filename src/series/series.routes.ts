@@ -1,9 +1,11 @@
+import type { z } from 'zod';
+import type { Actor } from '#haven/access/actor.js';
 import { ERROR_RESPONSES } from '#haven/http/http-schemas.js';
 import { defineRoute, type RouteSpec } from '#haven/http/route.js';
 import type { IngestService } from '#haven/ingest/ingest.service.js';
 import { caseService } from '#haven/cases/case.service.js';
 import { peopleService } from '#haven/people/people.service.js';
-import type { Database } from '#haven/platform/db/database.js';
+import type { Database, Queryable } from '#haven/platform/db/database.js';
 import { havenError } from '#haven/platform/errors/haven-error.js';
 import { SharingRequest } from '#haven/cases/case.schema.js';
 import { presentEvent, presentMedium, presentOne, presentSeries } from '#haven/series/series.present.js';
@@ -25,11 +27,14 @@ import {
 } from '#haven/series/series.schema.js';
 import { seriesReshapeService } from '#haven/series/series-reshape.service.js';
 import { seriesService } from '#haven/series/series.service.js';
+import type { AuditContext, SeriesRecord } from '#haven/series/series.types.js';
 
 const CONFLICT = { description: 'Conflicts with the current state', schema: ERROR_RESPONSES[400].schema };
 
 export function seriesRoutes(deps: { db: Database; ingests: IngestService }): RouteSpec[] {
   const { db, ingests } = deps;
+  const answerSeries = (record: SeriesRecord, actor: Actor): Promise<unknown> =>
+    presentOne(db, actor, record);
   return [
     defineRoute({
       method: 'GET',
@@ -149,173 +154,125 @@ export function seriesRoutes(deps: { db: Database; ingests: IngestService }): Ro
         };
       },
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'PATCH',
       path: '/series/:id',
       operationId: 'updateSeries',
       summary: 'Change title, notes or the offender-identified flag (owning agency; audited)',
-      tag: 'series',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: UpdateSeriesRequest,
-      responses: {
-        200: { description: 'The series', schema: SeriesBody },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const updated = await db.transaction((tx) =>
-          seriesService.update(tx, actor, params.id, body, { requestId, clientIp }),
-        );
-        return { body: await presentOne(db, actor, updated) };
-      },
+      reply: { status: 200, description: 'The series', schema: SeriesBody },
+      change: (tx, actor, id, body, audit) => seriesService.update(tx, actor, id, body, audit),
+      present: answerSeries,
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'POST',
       path: '/series/:id/status',
       operationId: 'setSeriesStatus',
       summary: 'Move the series along the process (forward, or one step back with a note; owning agency)',
-      tag: 'series',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: StatusRequest,
-      responses: {
-        200: { description: 'The series', schema: SeriesBody },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const updated = await db.transaction((tx) =>
-          seriesService.setStatus(tx, actor, params.id, body, { requestId, clientIp }),
-        );
-        return { body: await presentOne(db, actor, updated) };
-      },
+      reply: { status: 200, description: 'The series', schema: SeriesBody },
+      change: (tx, actor, id, body, audit) => seriesService.setStatus(tx, actor, id, body, audit),
+      present: answerSeries,
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'POST',
       path: '/series/:id/media',
       operationId: 'addSeriesMedia',
       summary: 'Add media you may see to the series (owning agency; already present ones are skipped)',
-      tag: 'series',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: MediaIdsRequest,
-      responses: {
-        200: { description: 'The media added', schema: MediaChanged },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const added = await db.transaction((tx) =>
-          seriesService.addMedia(tx, actor, params.id, body.mediaIds, { requestId, clientIp }),
-        );
-        return { body: { mediaIds: added } };
-      },
+      reply: { status: 200, description: 'The media added', schema: MediaChanged },
+      change: (tx, actor, id, body, audit) => seriesService.addMedia(tx, actor, id, body.mediaIds, audit),
+      present: (mediaIds) => ({ mediaIds }),
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'POST',
       path: '/series/:id/media/remove',
       operationId: 'removeSeriesMedia',
       summary: 'Take media out of the series (owning agency; the media themselves stay)',
-      tag: 'series',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: MediaIdsRequest,
-      responses: {
-        200: { description: 'The media removed', schema: MediaChanged },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const removed = await db.transaction((tx) =>
-          seriesService.removeMedia(tx, actor, params.id, body.mediaIds, { requestId, clientIp }),
-        );
-        return { body: { mediaIds: removed } };
-      },
+      reply: { status: 200, description: 'The media removed', schema: MediaChanged },
+      change: (tx, actor, id, body, audit) => seriesService.removeMedia(tx, actor, id, body.mediaIds, audit),
+      present: (mediaIds) => ({ mediaIds }),
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'POST',
       path: '/series/:id/merge',
       operationId: 'mergeSeries',
       summary: 'Merge other series of your agency into this one (they remain as history pointing here)',
-      tag: 'series',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: MergeRequest,
-      responses: {
-        200: { description: 'The merged series', schema: SeriesBody },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const merged = await db.transaction((tx) =>
-          seriesReshapeService.merge(tx, actor, params.id, body.seriesIds, { requestId, clientIp }),
-        );
-        return { body: await presentOne(db, actor, merged) };
-      },
+      reply: { status: 200, description: 'The merged series', schema: SeriesBody },
+      change: (tx, actor, id, body, audit) =>
+        seriesReshapeService.merge(tx, actor, id, body.seriesIds, audit),
+      present: answerSeries,
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'POST',
       path: '/series/:id/split',
       operationId: 'splitSeries',
       summary: 'Move some media (with their clues and places) into a new series with the same sharing',
-      tag: 'series',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: SplitRequest,
-      responses: {
-        201: { description: 'The new series', schema: SeriesBody },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const created = await db.transaction((tx) =>
-          seriesReshapeService.split(tx, actor, params.id, body, { requestId, clientIp }),
-        );
-        return { status: 201, body: await presentOne(db, actor, created) };
-      },
+      reply: { status: 201, description: 'The new series', schema: SeriesBody },
+      change: (tx, actor, id, body, audit) => seriesReshapeService.split(tx, actor, id, body, audit),
+      present: answerSeries,
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'PUT',
       path: '/series/:id/sharing',
       operationId: 'setSeriesSharing',
       summary: "Change a series' sharing level (owning agency only; audited)",
-      tag: 'series',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: SharingRequest,
-      responses: {
-        200: { description: 'The series', schema: SeriesBody },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const updated = await db.transaction((tx) =>
-          seriesService.setSharing(tx, actor, params.id, body, { requestId, clientIp }),
-        );
-        return { body: await presentOne(db, actor, updated) };
-      },
+      reply: { status: 200, description: 'The series', schema: SeriesBody },
+      change: (tx, actor, id, body, audit) => seriesService.setSharing(tx, actor, id, body, audit),
+      present: answerSeries,
     }),
-    defineRoute({
+    ownerChange(db, {
       method: 'PUT',
       path: '/series/:id/country',
       operationId: 'setSeriesCountry',
       summary: 'Record the probable country of production, its confidence and the evidence (owning agency)',
       tag: 'locations',
-      access: { permission: 'series.manage' },
-      params: SeriesIdParams,
       body: CountryRequest,
-      responses: {
-        200: { description: 'The series', schema: SeriesBody },
-        409: CONFLICT,
-        ...ERROR_RESPONSES,
-      },
-      async handler({ actor, params, body, requestId, clientIp }) {
-        const updated = await db.transaction((tx) =>
-          seriesService.setCountry(tx, actor, params.id, body, { requestId, clientIp }),
-        );
-        return { body: await presentOne(db, actor, updated) };
-      },
+      reply: { status: 200, description: 'The series', schema: SeriesBody },
+      change: (tx, actor, id, body, audit) => seriesService.setCountry(tx, actor, id, body, audit),
+      present: answerSeries,
     }),
   ];
+}
+
+/** One change the owning agency makes to a series: its body, its reply, the service call. */
+interface OwnerChange<B, R> {
+  readonly method: 'PATCH' | 'POST' | 'PUT';
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly tag?: string;
+  readonly body: z.ZodType<B>;
+  readonly reply: { readonly status: 200 | 201; readonly description: string; readonly schema: z.ZodType };
+  change(tx: Queryable, actor: Actor, id: string, body: B, audit: AuditContext): Promise<R>;
+  present(result: R, actor: Actor): unknown;
+}
+
+/** The owning agency changes one series (series.manage), in one transaction; a state clash is 409. */
+function ownerChange<B, R>(db: Database, route: OwnerChange<B, R>): RouteSpec {
+  return defineRoute({
+    method: route.method,
+    path: route.path,
+    operationId: route.operationId,
+    summary: route.summary,
+    tag: route.tag ?? 'series',
+    access: { permission: 'series.manage' },
+    params: SeriesIdParams,
+    body: route.body,
+    responses: {
+      [route.reply.status]: { description: route.reply.description, schema: route.reply.schema },
+      409: CONFLICT,
+      ...ERROR_RESPONSES,
+    },
+    async handler({ actor, params, body, requestId, clientIp }) {
+      const result = await db.transaction((tx) =>
+        route.change(tx, actor, params.id, body, { requestId, clientIp }),
+      );
+      return { status: route.reply.status, body: await route.present(result, actor) };
+    },
+  });
 }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ApiClient } from './api-client.js';
+import { expectStatus, type ApiClient } from './api-client.js';
 
 export interface UploadFile {
   readonly name: string;
@@ -54,4 +54,34 @@ export async function waitForIngest(
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Opens a case, ingests the files into it and waits until the ingest is done and the server's job
+ * workers have analysed every video in it (each within `timeoutMs`).
+ */
+export async function ingestAnalysed(
+  client: ApiClient,
+  files: readonly UploadFile[],
+  timeoutMs = 120_000,
+): Promise<{ caseId: string; ingestId: string }> {
+  const reference = `V-${Date.now()}-${Math.random()}`;
+  const caseId = expectStatus(await client.post('/cases', { reference }), 201).body.id as string;
+  const ingestId = expectStatus(await client.post('/ingests', { caseId }), 201).body.id as string;
+  expect((await uploadFiles(client, ingestId, files)).status).toBe(201);
+  expectStatus(await client.post(`/ingests/${ingestId}/start`), 202);
+  await waitForIngest(client, ingestId, timeoutMs);
+  const { items } = (
+    await client.get<{ items: { mediaId: string | null; kind: string | null }[] }>(
+      `/ingests/${ingestId}/results`,
+    )
+  ).body;
+  for (const item of items.filter((i) => i.kind === 'video')) {
+    const deadline = Date.now() + timeoutMs;
+    while ((await client.get(`/media/${item.mediaId}`)).body.analysisState === 'pending') {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  return { caseId, ingestId };
 }

@@ -184,3 +184,24 @@ export function dub(
   ]);
   return out;
 }
+
+/**
+ * A 20 s film of four scenes with a 30 s song on its sound track (`dir`/film.mp4), and another
+ * picture of three scenes carrying 9 s of the same song starting 3.3 s in (`dir`/dubbed.mp4: the
+ * song on a radio). Returns both paths.
+ */
+export async function filmWithSong(
+  dir: string,
+  seeds: { song: number; film: number; other: number },
+): Promise<{ film: string; dubbed: string }> {
+  const song = melody(path.join(dir, 'melody.wav'), { seed: seeds.song, seconds: 30 });
+  const other = await longVideo(dir, { scenes: 3, secondsPerScene: 4, seed: seeds.other });
+  const film = dub(
+    await longVideo(dir, { scenes: 4, secondsPerScene: 5, seed: seeds.film }),
+    song,
+    path.join(dir, 'film.mp4'),
+    { from: 0, seconds: 20, delay: 0 },
+  );
+  const dubbed = dub(other, song, path.join(dir, 'dubbed.mp4'), { from: 5, seconds: 9, delay: 3.3 });
+  return { film, dubbed };
+}

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { launchChromium } from './browser.js';
 import { adminCreateAgency, adminCreateUser, buildWebApp } from './haven-server-process.js';
@@ -8,11 +8,14 @@ import { tempDir } from './temp-dir.js';
 export interface E2eBrowser {
   /** The production build of the web app, made once for the describe block. */
   readonly webDir: () => string;
-  /** A fresh browser context (no shared cookies) at 1280x800. */
-  readonly newPage: () => Promise<Page>;
+  /** A page in a fresh browser context (no shared cookies), 1280x800 unless `options` say otherwise. */
+  readonly newPage: (options?: BrowserContextOptions) => Promise<Page>;
 }
 
-/** Builds the web app and opens Chromium before a describe block's tests, and closes it after. */
+/**
+ * Builds the web app and opens Chromium before a describe block's tests, and closes it after.
+ * A describe block's own beforeAll (test files to generate, say) runs after this one.
+ */
 export function e2eBrowser(prefix: string): E2eBrowser {
   let browser: Browser | undefined;
   let webDir = '';
@@ -26,26 +29,31 @@ export function e2eBrowser(prefix: string): E2eBrowser {
   });
   return {
     webDir: () => webDir,
-    newPage: async () => {
+    newPage: async (options = {}) => {
       if (!browser) {
         throw new Error('Chromium is not open: call newPage inside a test');
       }
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
       return context.newPage();
     },
   };
 }
 
-/** Agency West (FR) with investigator anna and Agency East (PL) with investigator ben. */
-export async function westAndEast(dataDir: string): Promise<{ annaPassword: string; benPassword: string }> {
+/** Agency West (FR) with investigator anna; returns anna's password. */
+export async function agencyWest(dataDir: string): Promise<string> {
   await adminCreateAgency(dataDir, 'Agency West', 'FR');
-  await adminCreateAgency(dataDir, 'Agency East', 'PL');
-  const annaPassword = await adminCreateUser(dataDir, {
+  return adminCreateUser(dataDir, {
     agency: 'Agency West',
     username: 'anna',
     displayName: 'Anna West',
     roles: 'investigator',
   });
+}
+
+/** Agency West (FR) with investigator anna and Agency East (PL) with investigator ben. */
+export async function westAndEast(dataDir: string): Promise<{ annaPassword: string; benPassword: string }> {
+  const annaPassword = await agencyWest(dataDir);
+  await adminCreateAgency(dataDir, 'Agency East', 'PL');
   const benPassword = await adminCreateUser(dataDir, {
     agency: 'Agency East',
     username: 'ben',

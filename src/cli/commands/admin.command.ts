@@ -13,6 +13,7 @@ import { normaliseUsername, USERNAME_PATTERN } from '#haven/accounts/user.servic
 import type { Haven } from '#haven/app/haven.js';
 import { withHaven, type DataOptions } from '#haven/cli/cli-context.js';
 import { printJson, printLine } from '#haven/cli/output/stdout.js';
+import type { Queryable } from '#haven/platform/db/database.js';
 import { havenError, isHavenError } from '#haven/platform/errors/haven-error.js';
 
 interface AdminOptions extends DataOptions {
@@ -209,29 +210,38 @@ export function registerAdmin(program: Command): void {
       });
     });
 
-  admin
-    .command('reset-mfa')
-    .description("Remove a user's second factor (lost authenticator): they enrol again at next sign-in")
-    .requiredOption('--username <name>', 'the user')
-    .option(...DATA_OPTION)
-    .option(...DB_OPTION)
-    .option(...OPERATOR_OPTION)
-    .option('--json', 'print the result as JSON')
-    .action(async (options: AdminOptions & { username: string }) => {
-      await withAdmin(options, async (haven, accounts, actor) => {
-        const user = await existingUser(haven, accounts, options.username);
-        await haven.db.transaction((tx) => accounts.users.resetMfa(tx, actor, user.id, {}));
-        report(
-          options,
-          { username: user.username, mfaReset: true },
-          `Second factor of ${user.username} removed`,
-        );
-      });
-    });
+  userRepair(admin, {
+    name: 'reset-mfa',
+    description: "Remove a user's second factor (lost authenticator): they enrol again at next sign-in",
+    repair: (accounts, tx, actor, userId) => accounts.users.resetMfa(tx, actor, userId, {}),
+    result: { mfaReset: true },
+    done: (username) => `Second factor of ${username} removed`,
+  });
 
+  userRepair(admin, {
+    name: 'unlock',
+    description: 'Lift a lockout after failed sign-ins',
+    repair: (accounts, tx, actor, userId) => accounts.users.unlock(tx, actor, userId, {}),
+    result: { unlocked: true },
+    done: (username) => `${username} unlocked`,
+  });
+}
+
+/** `haven admin <name> --username <name>`: one audited repair of a user's account. */
+function userRepair(
+  admin: Command,
+  command: {
+    name: string;
+    description: string;
+    repair: (accounts: AccountServices, tx: Queryable, actor: Actor, userId: string) => Promise<unknown>;
+    /** What the JSON result says besides the username. */
+    result: Record<string, unknown>;
+    done: (username: string) => string;
+  },
+): void {
   admin
-    .command('unlock')
-    .description('Lift a lockout after failed sign-ins')
+    .command(command.name)
+    .description(command.description)
     .requiredOption('--username <name>', 'the user')
     .option(...DATA_OPTION)
     .option(...DB_OPTION)
@@ -240,8 +250,8 @@ export function registerAdmin(program: Command): void {
     .action(async (options: AdminOptions & { username: string }) => {
       await withAdmin(options, async (haven, accounts, actor) => {
         const user = await existingUser(haven, accounts, options.username);
-        await haven.db.transaction((tx) => accounts.users.unlock(tx, actor, user.id, {}));
-        report(options, { username: user.username, unlocked: true }, `${user.username} unlocked`);
+        await haven.db.transaction((tx) => command.repair(accounts, tx, actor, user.id));
+        report(options, { username: user.username, ...command.result }, command.done(user.username));
       });
     });
 }

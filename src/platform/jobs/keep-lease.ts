@@ -19,3 +19,20 @@ export async function keepingLease<T>(context: JobContext, work: () => Promise<T
     await renewing;
   }
 }
+
+/** How often a scan that reports progress renews its lease. */
+const PROGRESS_RENEW_MS = 10_000;
+
+/**
+ * The progress callback for a long scan that reports each step: renews the job's lease when the
+ * last renewal is older than PROGRESS_RENEW_MS, so a scan that makes progress keeps its job.
+ */
+export function renewLeaseOnProgress(context: JobContext): () => Promise<void> {
+  let last = Date.now();
+  return async () => {
+    if (Date.now() - last > PROGRESS_RENEW_MS) {
+      last = Date.now();
+      await context.heartbeat();
+    }
+  };
+}

@@ -1,5 +1,6 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { apiUrl } from '../api/client';
+import { RevealButton, useReveal } from './RevealButton';
 import { useWellbeing } from './wellbeing-context';
 
 /**
@@ -21,9 +22,9 @@ export function Preview({
   /** Media shown together (a list of matches): revealing this one hides the others. */
   group?: readonly string[];
 }): ReactNode {
-  const { settings, revealed, reveal, hide } = useWellbeing();
+  const { settings, reveal, hide } = useWellbeing();
   const [failed, setFailed] = useState(false);
-  const open = revealed.has(mediaId);
+  const { open, variant, imageClass } = useReveal(mediaId);
   const clearByDefault = canReveal && !settings.blurPreviews;
 
   // A user who relaxed blurring sees items clear at once; they still count as revealed.
@@ -37,12 +38,6 @@ export function Preview({
     return undefined;
   }, [clearByDefault, mediaId, reveal, hide]);
 
-  const variant = open ? 'clear' : 'blurred';
-  const classes = [
-    'preview-image',
-    open ? 'is-revealed' : 'is-blurred',
-    open && settings.greyscalePreviews ? 'is-grey' : '',
-  ];
   return (
     <figure className={`preview ${large ? 'preview-large' : ''}`} data-revealed={open ? 'true' : 'false'}>
       <div className="preview-frame">
@@ -51,7 +46,7 @@ export function Preview({
         ) : (
           <img
             key={variant}
-            className={classes.join(' ')}
+            className={`preview-image ${imageClass}`}
             src={apiUrl('/api/v1/media/{id}/preview', { id: mediaId }, { variant })}
             alt={open ? `Revealed preview of ${label}` : `Blurred preview of ${label}`}
             draggable={false}
@@ -62,26 +57,12 @@ export function Preview({
         )}
       </div>
       {canReveal && !failed ? (
-        <button
-          type="button"
+        <RevealButton
+          revealKey={mediaId}
+          label={label}
           className="reveal-button"
-          aria-pressed={open}
-          aria-label={open ? `Hide ${label}` : `Reveal ${label}`}
-          onClick={() => {
-            if (open) {
-              hide(mediaId);
-            } else {
-              for (const other of group ?? []) {
-                if (other !== mediaId && revealed.has(other)) {
-                  hide(other);
-                }
-              }
-              reveal(mediaId);
-            }
-          }}
-        >
-          {open ? 'Hide' : 'Reveal'}
-        </button>
+          alsoHide={(revealed) => (group ?? []).filter((other) => revealed.has(other))}
+        />
       ) : null}
     </figure>
   );

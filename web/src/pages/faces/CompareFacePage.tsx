@@ -4,7 +4,7 @@ import { Link } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { Empty, ErrorMessage, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
-import { useWellbeing } from '../../wellbeing/wellbeing-context';
+import { RevealButton, useReveal } from '../../wellbeing/RevealButton';
 import { FaceCrop } from './FaceCrop';
 import { FaceSettingsPanel } from './FaceSettingsPanel';
 import { percent } from './face-suggestions';
@@ -187,9 +187,8 @@ function ComparisonExplanation({
   photoUrl: string;
   canReveal: boolean;
 }): ReactNode {
-  const { settings, revealed, reveal, hide } = useWellbeing();
   const key = `compare-photo:${photoUrl}`;
-  const open = revealed.has(key);
+  const { open, imageClass } = useReveal(key);
   const face = answer.faces[match.queryFace];
   const [size, setSize] = useState<{ width: number; height: number } | null>(null);
   return (
@@ -205,7 +204,7 @@ function ComparisonExplanation({
             <img
               src={photoUrl}
               alt={open ? 'Revealed searched photo' : 'Blurred searched photo'}
-              className={open ? (settings.greyscalePreviews ? 'is-grey' : '') : 'is-blurred'}
+              className={imageClass}
               onLoad={(event) => {
                 setSize({
                   width: event.currentTarget.naturalWidth,
@@ -220,21 +219,7 @@ function ComparisonExplanation({
             ) : null}
           </div>
           <figcaption className="small muted">Your photo</figcaption>
-          {canReveal ? (
-            <button
-              type="button"
-              aria-pressed={open}
-              onClick={() => {
-                if (open) {
-                  hide(key);
-                } else {
-                  reveal(key);
-                }
-              }}
-            >
-              {open ? 'Hide' : 'Reveal'}
-            </button>
-          ) : null}
+          {canReveal ? <RevealButton revealKey={key} /> : null}
         </figure>
         <FaceCrop
           faceId={match.faceId}

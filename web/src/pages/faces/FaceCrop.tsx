@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { apiUrl } from '../../api/client';
-import { useWellbeing } from '../../wellbeing/wellbeing-context';
+import { RevealButton, useReveal } from '../../wellbeing/RevealButton';
 
 /**
  * One face cut out of its image. The server sends it blurred and greyscale unless this one crop
@@ -19,15 +19,8 @@ export function FaceCrop({
   canReveal: boolean;
   large?: boolean;
 }): ReactNode {
-  const { settings, revealed, reveal, hide } = useWellbeing();
   const key = `face:${faceId}`;
-  const open = revealed.has(key);
-  const variant = open ? 'clear' : 'blurred';
-  const classes = [
-    'face-crop-image',
-    open ? 'is-revealed' : 'is-blurred',
-    open && settings.greyscalePreviews ? 'is-grey' : '',
-  ];
+  const { open, variant, imageClass } = useReveal(key);
   return (
     <figure
       className={`face-crop ${large ? 'face-crop-large' : ''}`}
@@ -37,29 +30,14 @@ export function FaceCrop({
       <div className="face-crop-frame">
         <img
           key={variant}
-          className={classes.join(' ')}
+          className={`face-crop-image ${imageClass}`}
           src={apiUrl('/api/v1/faces/{id}/crop', { id: faceId }, { variant })}
           alt={open ? `Revealed face ${label}` : `Blurred face ${label}`}
           draggable={false}
         />
       </div>
       <figcaption className="small muted">{label}</figcaption>
-      {canReveal ? (
-        <button
-          type="button"
-          aria-pressed={open}
-          aria-label={open ? `Hide face ${label}` : `Reveal face ${label}`}
-          onClick={() => {
-            if (open) {
-              hide(key);
-            } else {
-              reveal(key);
-            }
-          }}
-        >
-          {open ? 'Hide' : 'Reveal'}
-        </button>
-      ) : null}
+      {canReveal ? <RevealButton revealKey={key} label={`face ${label}`} /> : null}
     </figure>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { timeCode } from '../../components/time-code';
-import { useWellbeing } from '../../wellbeing/wellbeing-context';
+import { RevealButton, useReveal } from '../../wellbeing/RevealButton';
 
 /**
  * One picture of a video (a stored frame, or a frame decoded at a time code): blurred greyscale
@@ -25,11 +25,9 @@ export function VideoFramePreview({
   caption?: ReactNode;
   testId?: string;
 }): ReactNode {
-  const { settings, revealed, reveal, hide } = useWellbeing();
   const [failedKey, setFailedKey] = useState<string | null>(null);
   const failed = failedKey === revealKey;
-  const open = revealed.has(revealKey);
-  const variant = open ? 'clear' : 'blurred';
+  const { open, variant, imageClass } = useReveal(revealKey);
   const label = `frame at ${timeCode(seconds)}`;
   return (
     <figure className="preview" data-revealed={open ? 'true' : 'false'} data-testid={testId}>
@@ -39,7 +37,7 @@ export function VideoFramePreview({
         ) : (
           <img
             key={`${revealKey}:${variant}`}
-            className={`preview-image ${open ? 'is-revealed' : 'is-blurred'} ${open && settings.greyscalePreviews ? 'is-grey' : ''}`}
+            className={`preview-image ${imageClass}`}
             src={pictureUrl(variant)}
             alt={open ? `Revealed ${label}` : `Blurred ${label}`}
             draggable={false}
@@ -51,26 +49,12 @@ export function VideoFramePreview({
       </div>
       {caption === undefined ? null : <figcaption className="small">{caption}</figcaption>}
       {canReveal && !failed ? (
-        <button
-          type="button"
+        <RevealButton
+          revealKey={revealKey}
+          label={label}
           className="reveal-button"
-          aria-pressed={open}
-          aria-label={open ? `Hide ${label}` : `Reveal ${label}`}
-          onClick={() => {
-            if (open) {
-              hide(revealKey);
-              return;
-            }
-            for (const other of revealed) {
-              if (other.startsWith(`${mediaId}@`)) {
-                hide(other);
-              }
-            }
-            reveal(revealKey);
-          }}
-        >
-          {open ? 'Hide' : 'Reveal'}
-        </button>
+          alsoHide={(revealed) => [...revealed].filter((other) => other.startsWith(`${mediaId}@`))}
+        />
       ) : null}
     </figure>
   );

@@ -1,12 +1,13 @@
-import { useState, type ReactNode, type SyntheticEvent } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import { Link, navigate } from '../../app/router';
 import { can, useSession } from '../../app/session';
 import { formatTime } from '../../components/format';
 import { Empty, ErrorMessage, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
-import { agencyName } from '../series/agency-names';
-import { ageRange, SEXES, seriesNumbers, type PeopleKind, type Victim } from './people-format';
+import { useSubmit } from '../../components/use-submit';
+import { ageRange, seriesNumbers, type PeopleKind, type Victim } from './people-format';
+import { AgeRangeInputs, ageOrNull, identifiedText, NotesInput, recordedBy, SexSelect } from './PersonFields';
 
 /** A victim or an offender as one line of the list. */
 interface PersonRow {
@@ -91,8 +92,7 @@ export function PeopleListPage({ kind }: { kind: PeopleKind }): ReactNode {
                         ))}
                       </td>
                       <td>
-                        {person.own ? 'Your agency' : agencyName(agencies.data?.agencies, person.agencyId)},{' '}
-                        {formatTime(person.createdAt)}
+                        {recordedBy(person, agencies.data?.agencies)}, {formatTime(person.createdAt)}
                       </td>
                     </tr>
                   ))}
@@ -104,20 +104,6 @@ export function PeopleListPage({ kind }: { kind: PeopleKind }): ReactNode {
       </section>
     </>
   );
-}
-
-function identifiedText(
-  victim: Victim | null,
-  identified: boolean,
-  agencies: Parameters<typeof agencyName>[0],
-): string {
-  if (!identified) {
-    return 'no';
-  }
-  if (!victim) {
-    return 'yes';
-  }
-  return `by ${agencyName(agencies, victim.identifiedBy)} on ${victim.identifiedAt ?? '?'}`;
 }
 
 function NewPersonForm({
@@ -133,36 +119,23 @@ function NewPersonForm({
   const [ageMax, setAgeMax] = useState('');
   const [notes, setNotes] = useState('');
   const [linked, setLinked] = useState<ReadonlySet<string>>(new Set());
-  const [error, setError] = useState<unknown>();
   const singular = kind === 'victims' ? 'victim' : 'offender';
-  const submit = async (event: SyntheticEvent): Promise<void> => {
-    event.preventDefault();
-    setError(undefined);
+  const { error, onSubmit } = useSubmit(async () => {
     const common = {
       ...(code.trim() ? { code: code.trim() } : {}),
       notes: notes.trim(),
       seriesIds: [...linked],
     };
-    try {
-      const created =
-        kind === 'victims'
-          ? await api.post('/api/v1/victims', {
-              body: {
-                ...common,
-                sex,
-                ageMin: ageMin === '' ? null : Number(ageMin),
-                ageMax: ageMax === '' ? null : Number(ageMax),
-              },
-            })
-          : await api.post('/api/v1/offenders', { body: common });
-      navigate(`/${kind}/${created.id}`);
-    } catch (failure) {
-      api.noteFailure(failure);
-      setError(failure);
-    }
-  };
+    const created =
+      kind === 'victims'
+        ? await api.post('/api/v1/victims', {
+            body: { ...common, sex, ageMin: ageOrNull(ageMin), ageMax: ageOrNull(ageMax) },
+          })
+        : await api.post('/api/v1/offenders', { body: common });
+    navigate(`/${kind}/${created.id}`);
+  });
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="new-person-title">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="new-person-title">
       <h2 id="new-person-title">Record a {singular}</h2>
       <div className="form-row">
         <label>
@@ -177,37 +150,12 @@ function NewPersonForm({
         </label>
         {kind === 'victims' ? (
           <>
-            <label>
-              Sex
-              <select
-                value={sex}
-                onChange={(event) => {
-                  setSex(event.target.value as Victim['sex']);
-                }}
-              >
-                {SEXES.map((value) => (
-                  <option key={value} value={value}>
-                    {value}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <AgeInput label="Estimated age from" value={ageMin} onChange={setAgeMin} />
-            <AgeInput label="Estimated age to" value={ageMax} onChange={setAgeMax} />
+            <SexSelect value={sex} onChange={setSex} />
+            <AgeRangeInputs ageMin={ageMin} ageMax={ageMax} onAgeMin={setAgeMin} onAgeMax={setAgeMax} />
           </>
         ) : null}
       </div>
-      <label>
-        Notes
-        <textarea
-          maxLength={10_000}
-          rows={2}
-          value={notes}
-          onChange={(event) => {
-            setNotes(event.target.value);
-          }}
-        />
-      </label>
+      <NotesInput value={notes} onChange={setNotes} />
       <fieldset>
         <legend>Appears in your agency&apos;s series</legend>
         {ownSeries.length === 0 ? (
@@ -238,31 +186,5 @@ function NewPersonForm({
       </button>
       {error ? <ErrorMessage error={error} title={`The ${singular} was not recorded`} /> : null}
     </form>
-  );
-}
-
-export function AgeInput({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-}): ReactNode {
-  return (
-    <label>
-      {label}
-      <input
-        type="number"
-        min={0}
-        max={30}
-        step={1}
-        value={value}
-        onChange={(event) => {
-          onChange(event.target.value);
-        }}
-      />
-    </label>
   );
 }

@@ -1,20 +1,28 @@
-import { useState, type ReactNode, type SyntheticEvent } from 'react';
+import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import { can, useSession } from '../../app/session';
-import { formatTime } from '../../components/format';
 import { ErrorMessage, Loaded, PageHeader } from '../../components/states';
 import { useLoad } from '../../components/use-load';
-import { agencyName } from '../series/agency-names';
-import { AgeInput } from './PeopleListPage';
-import { ageRange, SEXES, type Victim } from './people-format';
+import { useSubmit } from '../../components/use-submit';
+import { ageRange, type Victim } from './people-format';
+import {
+  AgeRangeInputs,
+  ageOrNull,
+  DateInput,
+  identifiedText,
+  NotesInput,
+  RecordedFacts,
+  SavePersonFooter,
+  SexSelect,
+  useSavedAfterReload,
+} from './PersonFields';
 import { SeriesLinks } from './SeriesLinks';
 
 /** One victim: who identified them and when, safeguarding, the series they appear in. */
 export function VictimDetailPage({ id }: { id: string }): ReactNode {
   const { session } = useSession();
   const victim = useLoad(() => api.get('/api/v1/victims/{id}', { path: { id } }), [id]);
-  // Kept here: the form is rebuilt from the reloaded record after a save, which would lose it.
-  const [saved, setSaved] = useState(false);
+  const saving = useSavedAfterReload(victim.reload);
   const series = useLoad(() => api.get('/api/v1/series'), []);
   const agencies = useLoad(() => api.get('/api/v1/agencies'), []);
   const list = agencies.data?.agencies;
@@ -31,35 +39,14 @@ export function VictimDetailPage({ id }: { id: string }): ReactNode {
               <dt>Estimated age at production</dt>
               <dd>{ageRange(person)}</dd>
               <dt>Identified</dt>
-              <dd data-testid="victim-identified">
-                {person.identified
-                  ? `by ${agencyName(list, person.identifiedBy)} on ${person.identifiedAt ?? '?'}`
-                  : 'no'}
-              </dd>
+              <dd data-testid="victim-identified">{identifiedText(person, person.identified, list)}</dd>
               <dt>Safeguarded</dt>
               <dd data-testid="victim-safeguarded">{person.safeguardedAt ?? 'not recorded'}</dd>
-              <dt>Recorded by</dt>
-              <dd>
-                {person.own ? 'Your agency' : agencyName(list, person.agencyId)} on{' '}
-                {formatTime(person.createdAt)}
-              </dd>
-              <dt>Notes</dt>
-              <dd className="pre-wrap">{person.notes || '–'}</dd>
+              <RecordedFacts person={person} agencies={list} />
             </dl>
           </section>
           {person.own && can(session, 'series.manage') ? (
-            <EditVictimForm
-              key={JSON.stringify(person)}
-              victim={person}
-              saved={saved}
-              onSaving={() => {
-                setSaved(false);
-              }}
-              onSaved={() => {
-                setSaved(true);
-                victim.reload();
-              }}
-            />
+            <EditVictimForm key={JSON.stringify(person)} victim={person} {...saving} />
           ) : null}
           {!person.own && !person.identified && can(session, 'series.manage') ? (
             <IdentifyForm victim={person} onSaved={victim.reload} />
@@ -94,51 +81,28 @@ function EditVictimForm({
   const [identifiedAt, setIdentifiedAt] = useState(victim.identifiedAt ?? '');
   const [safeguardedAt, setSafeguardedAt] = useState(victim.safeguardedAt ?? '');
   const [notes, setNotes] = useState(victim.notes);
-  const [error, setError] = useState<unknown>();
-  const submit = async (event: SyntheticEvent): Promise<void> => {
-    event.preventDefault();
-    setError(undefined);
+  const { error, onSubmit } = useSubmit(async () => {
     onSaving();
-    try {
-      await api.patch('/api/v1/victims/{id}', {
-        path: { id: victim.id },
-        body: {
-          sex,
-          ageMin: ageMin === '' ? null : Number(ageMin),
-          ageMax: ageMax === '' ? null : Number(ageMax),
-          identified,
-          ...(identified ? { identifiedAt: identifiedAt || null } : {}),
-          safeguardedAt: safeguardedAt || null,
-          notes: notes.trim(),
-        },
-      });
-      onSaved();
-    } catch (failure) {
-      api.noteFailure(failure);
-      setError(failure);
-    }
-  };
+    await api.patch('/api/v1/victims/{id}', {
+      path: { id: victim.id },
+      body: {
+        sex,
+        ageMin: ageOrNull(ageMin),
+        ageMax: ageOrNull(ageMax),
+        identified,
+        ...(identified ? { identifiedAt: identifiedAt || null } : {}),
+        safeguardedAt: safeguardedAt || null,
+        notes: notes.trim(),
+      },
+    });
+    onSaved();
+  });
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="edit-victim-title">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="edit-victim-title">
       <h2 id="edit-victim-title">Edit</h2>
       <div className="form-row">
-        <label>
-          Sex
-          <select
-            value={sex}
-            onChange={(event) => {
-              setSex(event.target.value as Victim['sex']);
-            }}
-          >
-            {SEXES.map((value) => (
-              <option key={value} value={value}>
-                {value}
-              </option>
-            ))}
-          </select>
-        </label>
-        <AgeInput label="Estimated age from" value={ageMin} onChange={setAgeMin} />
-        <AgeInput label="Estimated age to" value={ageMax} onChange={setAgeMax} />
+        <SexSelect value={sex} onChange={setSex} />
+        <AgeRangeInputs ageMin={ageMin} ageMax={ageMax} onAgeMin={setAgeMin} onAgeMax={setAgeMax} />
       </div>
       <div className="form-row">
         <label className="check">
@@ -156,26 +120,8 @@ function EditVictimForm({
         ) : null}
         <DateInput label="Safeguarded on" value={safeguardedAt} onChange={setSafeguardedAt} />
       </div>
-      <label>
-        Notes
-        <textarea
-          maxLength={10_000}
-          rows={2}
-          value={notes}
-          onChange={(event) => {
-            setNotes(event.target.value);
-          }}
-        />
-      </label>
-      <button type="submit" className="primary">
-        Save victim
-      </button>
-      {saved ? (
-        <p role="status" className="ok">
-          Victim saved.
-        </p>
-      ) : null}
-      {error ? <ErrorMessage error={error} title="The victim was not saved" /> : null}
+      <NotesInput value={notes} onChange={setNotes} />
+      <SavePersonFooter singular="victim" saved={saved} error={error} />
     </form>
   );
 }
@@ -184,26 +130,18 @@ function EditVictimForm({
 function IdentifyForm({ victim, onSaved }: { victim: Victim; onSaved: () => void }): ReactNode {
   const [identifiedAt, setIdentifiedAt] = useState('');
   const [safeguardedAt, setSafeguardedAt] = useState('');
-  const [error, setError] = useState<unknown>();
-  const submit = async (event: SyntheticEvent): Promise<void> => {
-    event.preventDefault();
-    setError(undefined);
-    try {
-      await api.post('/api/v1/victims/{id}/identification', {
-        path: { id: victim.id },
-        body: {
-          ...(identifiedAt ? { identifiedAt } : {}),
-          ...(safeguardedAt ? { safeguardedAt } : {}),
-        },
-      });
-      onSaved();
-    } catch (failure) {
-      api.noteFailure(failure);
-      setError(failure);
-    }
-  };
+  const { error, onSubmit } = useSubmit(async () => {
+    await api.post('/api/v1/victims/{id}/identification', {
+      path: { id: victim.id },
+      body: {
+        ...(identifiedAt ? { identifiedAt } : {}),
+        ...(safeguardedAt ? { safeguardedAt } : {}),
+      },
+    });
+    onSaved();
+  });
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="identify-title">
+    <form className="card" onSubmit={onSubmit} aria-labelledby="identify-title">
       <h2 id="identify-title">Your agency identified this child</h2>
       <div className="form-row">
         <DateInput label="Identified on (today when empty)" value={identifiedAt} onChange={setIdentifiedAt} />
@@ -214,28 +152,5 @@ function IdentifyForm({ victim, onSaved }: { victim: Victim; onSaved: () => void
       </div>
       {error ? <ErrorMessage error={error} title="The identification was not recorded" /> : null}
     </form>
-  );
-}
-
-export function DateInput({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (value: string) => void;
-}): ReactNode {
-  return (
-    <label>
-      {label}
-      <input
-        type="date"
-        value={value}
-        onChange={(event) => {
-          onChange(event.target.value);
-        }}
-      />
-    </label>
   );
 }

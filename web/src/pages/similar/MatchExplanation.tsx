@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { apiUrl } from '../../api/client';
+import { RevealButton, useReveal } from '../../wellbeing/RevealButton';
 import { useWellbeing } from '../../wellbeing/wellbeing-context';
 import type { SimilarityResults, VisibleResult } from './similar-search';
 
@@ -23,10 +24,9 @@ export function MatchExplanation({
   result: VisibleResult;
   canReveal: boolean;
 }): ReactNode {
-  const { settings, revealed, reveal, hide } = useWellbeing();
+  const { settings } = useWellbeing();
   const revealKey = `similar:${queryMediaId}:${result.mediaId}`;
-  const open = revealed.has(revealKey);
-  const variant = open ? 'clear' : 'blurred';
+  const { open, variant } = useReveal(revealKey);
   const queryWidth = (probe.width * ROW_HEIGHT) / Math.max(1, probe.height);
   const resultWidth = (result.width * ROW_HEIGHT) / Math.max(1, result.height);
   const resultLeft = queryWidth + GAP;
@@ -88,19 +88,10 @@ export function MatchExplanation({
         </g>
       </svg>
       {canReveal ? (
-        <button
-          type="button"
-          aria-pressed={open}
-          onClick={() => {
-            if (open) {
-              hide(revealKey);
-            } else {
-              reveal(revealKey);
-            }
-          }}
-        >
-          {open ? 'Hide both images' : 'Reveal both images'}
-        </button>
+        <RevealButton
+          revealKey={revealKey}
+          text={{ reveal: 'Reveal both images', hide: 'Hide both images' }}
+        />
       ) : null}
     </section>
   );
