@@ -78,6 +78,14 @@ describe('place search index freshness', () => {
       expect(found).toBeDefined();
       expect(found!.inliers).toBeGreaterThanOrEqual(SIMILARITY_DEFAULTS.minInliers);
 
+      // A held picture as the query uses its stored features and descriptor: the same verdict
+      // and the same global similarity as the picture uploaded.
+      const held = await haven.similarity.searchHeld(haven.db, leuvenA, { limit: 10 });
+      const heldHit = held.hits.find((h) => h.mediaId === leuvenB);
+      expect(heldHit).toBeDefined();
+      expect(heldHit!.globalSimilarity).toBe(found!.globalSimilarity);
+      expect(held.hits.map((h) => h.mediaId)).not.toContain(leuvenA);
+
       // An index of its own over the same database: the first refresh builds it, a second one
       // with nothing saved in between sends a single statement (no count, no vocabulary).
       const index = new SimilarityIndex(path.join(freshDataDir(), 'similarity-orb.bin'), haven.log);
