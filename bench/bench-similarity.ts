@@ -24,6 +24,7 @@
  * part of these figures. The 100k step takes a few minutes (--sizes 10000 skips it).
  */
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -96,6 +97,12 @@ interface Ranked {
   readonly inliers: number;
 }
 
+/** Milliseconds per stage of one search, accumulated by `search`. */
+interface StageTimes {
+  indexQuery: number[];
+  verify: number[];
+}
+
 /** The service's ranking: direct and mirrored inverted-file candidates, geometric verification. */
 async function search(
   index: InvertedFile,
@@ -103,13 +110,17 @@ async function search(
   query: Held,
   featuresOf: (id: number) => LocalFeatures,
   options: VerifyOptions,
+  stages?: StageTimes,
 ): Promise<Ranked[]> {
+  const queryStarted = performance.now();
   const breadth = SIMILARITY_DEFAULTS.verifyCandidates + 1;
   const direct = index.query(orbSignal.words(vocabulary, query.features), breadth).map((c) => c.id);
   const flipped = index
     .query(orbSignal.words(vocabulary, query.mirrored), mirroredBreadth(breadth))
     .map((c) => c.id);
   const ids = [...new Set([...direct, ...flipped])];
+  const verifyStarted = performance.now();
+  stages?.indexQuery.push(verifyStarted - queryStarted);
   const verified = await verifyCandidates(
     { direct: query.features, mirrored: query.mirrored },
     { direct: new Set(direct), mirrored: new Set(flipped) },
@@ -117,6 +128,7 @@ async function search(
     (candidate) => candidate.id,
     options,
   );
+  stages?.verify.push(performance.now() - verifyStarted);
   return verified
     .map(({ candidate, verification }) => ({ id: candidate.id, inliers: verification.inliers }))
     .sort((a, b) => b.inliers - a.inliers || a.id - b.id);
@@ -222,6 +234,8 @@ async function main(): Promise<void> {
     /** Decoding and extracting the query (direct and mirrored) plus the search. */
     readonly endToEndMsMedian: number | null;
     readonly endToEndMsP95: number | null;
+    /** Medians per stage: inverted-file queries (as taken and flipped), verification, extraction. */
+    readonly stagesMsMedian: { indexQuery: number; verify: number; extract: number | null };
   }
 
   const round1 = (value: number): number => Math.round(value * 10) / 10;
@@ -239,6 +253,8 @@ async function main(): Promise<void> {
     let acceptedRight = 0;
     const latencies: number[] = [];
     const endToEnd: number[] = [];
+    const extraction: number[] = [];
+    const stages: StageTimes = { indexQuery: [], verify: [] };
     for (const { h, i } of subset) {
       let query = h;
       let extractMsOfQuery = 0;
@@ -252,9 +268,10 @@ async function main(): Promise<void> {
           mirrored: await orbSignal.extract(image, null, true),
         };
         extractMsOfQuery = performance.now() - started;
+        extraction.push(extractMsOfQuery);
       }
       const started = performance.now();
-      const ranked = (await search(index, vocabulary, query, featuresOf, options)).filter(
+      const ranked = (await search(index, vocabulary, query, featuresOf, options, stages)).filter(
         (r) => r.id !== i + 1,
       );
       const searchMs = performance.now() - started;
@@ -283,6 +300,11 @@ async function main(): Promise<void> {
       searchMsP95: round1(percentile(latencies, 0.95)),
       endToEndMsMedian: withExtraction ? round1(median(endToEnd)) : null,
       endToEndMsP95: withExtraction ? round1(percentile(endToEnd, 0.95)) : null,
+      stagesMsMedian: {
+        indexQuery: round1(median(stages.indexQuery)),
+        verify: round1(median(stages.verify)),
+        extract: withExtraction ? round1(median(extraction)) : null,
+      },
     };
   }
 
@@ -329,6 +351,8 @@ async function main(): Promise<void> {
         processMemoryMiB: memoryMiB(),
         vocabularyWords: vocabulary.wordCount,
         vocabularyTrainMs: Math.round(trainMs),
+        // Other work on this 2-core machine skews every latency above: the 1-minute load average.
+        loadAverage: Math.round(loadavg()[0]! * 100) / 100,
       })}\n`,
     );
   }

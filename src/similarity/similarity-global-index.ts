@@ -51,6 +51,15 @@ export class SimilarityGlobalIndex {
   }
 
   async #refresh(db: Queryable): Promise<void> {
+    // Nothing saved since the last refresh: one small query, no scan (searches call this every time).
+    const latest = await similarityGlobalRepository.latestId(
+      db,
+      this.signal.name,
+      this.signal.pipelineVersion,
+    );
+    if (this.#loaded && latest <= this.#checkpoint) {
+      return;
+    }
     if (!this.#loaded) {
       this.#loaded = true;
       await this.#readSnapshot();

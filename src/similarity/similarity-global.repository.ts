@@ -86,6 +86,15 @@ export const similarityGlobalRepository = {
     );
   },
 
+  /** The newest descriptor row id of this pipeline (0 when none): changes whenever one is saved. */
+  async latestId(db: Queryable, signal: string, pipeline: string): Promise<number> {
+    const rows = await db.query<{ id: string | number }>(
+      `SELECT id FROM similarity_globals WHERE signal = $1 AND pipeline = $2 AND state = 'done' ORDER BY id DESC LIMIT 1`,
+      [signal, pipeline],
+    );
+    return Number(rows[0]?.id ?? 0);
+  },
+
   /** Descriptor rows with an id above `afterId`, in id order (the index's incremental catch-up). */
   async after(
     db: Queryable,

@@ -55,7 +55,9 @@ export class SimilarityIndex {
 
   /**
    * Brings the index up to date with the database: trains or retrains the vocabulary when due.
-   * Refreshes (and saves) run one at a time: concurrent searches must not interleave a rebuild.
+   * When nothing was saved since the last refresh it costs one small query (no counting, no
+   * vocabulary read), so searches call it every time. Refreshes (and saves) run one at a time:
+   * concurrent searches must not interleave a rebuild.
    */
   refresh(db: Queryable): Promise<void> {
     const run = this.#queue.then(() => this.#refresh(db));
@@ -66,6 +68,19 @@ export class SimilarityIndex {
   async #refresh(db: Queryable): Promise<void> {
     const signal = orbSignal.name;
     const pipeline = orbSignal.pipelineVersion;
+    // Taken before catching up: rows saved meanwhile change the stamp, so the next search looks.
+    const stamp = await similarityRepository.changeStamp(db, signal, pipeline);
+    if (stamp === this.#stamp) {
+      return;
+    }
+    await this.#catchUp(db, signal, pipeline);
+    this.#stamp = stamp;
+  }
+
+  /** The stamp of the database state the index was last brought up to date with. */
+  #stamp: string | undefined;
+
+  async #catchUp(db: Queryable, signal: string, pipeline: string): Promise<void> {
     const held = await similarityRepository.featureCount(db, signal, pipeline);
     if (held === 0) {
       return;

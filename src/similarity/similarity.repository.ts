@@ -148,6 +148,20 @@ export const similarityRepository = {
     );
   },
 
+  /**
+   * What changes whenever the index has something to catch up on: the newest feature row id of
+   * this pipeline (every save inserts a new row) and the newest vocabulary id. Two backward index
+   * scans, so every search can afford to ask.
+   */
+  async changeStamp(db: Queryable, signal: string, pipeline: string): Promise<string> {
+    const rows = await db.query<{ features: string | number | null; vocabulary: string | number | null }>(
+      `SELECT (SELECT id FROM similarity_features WHERE signal = $1 AND pipeline = $2 ORDER BY id DESC LIMIT 1) AS features,
+              (SELECT id FROM similarity_vocabularies WHERE signal = $1 AND pipeline = $2 ORDER BY id DESC LIMIT 1) AS vocabulary`,
+      [signal, pipeline],
+    );
+    return `${rows[0]?.features ?? 0}:${rows[0]?.vocabulary ?? 0}`;
+  },
+
   async featureCount(db: Queryable, signal: string, pipeline: string): Promise<number> {
     const rows = await db.query<{ n: string | number }>(
       `SELECT count(*) AS n FROM similarity_features WHERE signal = $1 AND pipeline = $2 AND state = 'done' AND keypoints > 0`,

@@ -213,7 +213,11 @@ export class SimilarityService {
     const stored = options.region
       ? undefined
       : await similarityRepository.featuresOfMedia(db, mediaId, orbSignal.name, orbSignal.pipelineVersion);
-    return this.#search(decoded, { ...options, excludeMediaId: mediaId }, stored);
+    // So is its global descriptor as taken: only the flipped one is computed (each takes ~0.5 s).
+    const storedGlobal = options.region
+      ? undefined
+      : await similarityGlobalRepository.ofMedia(db, mediaId, gemSignal.name, gemSignal.pipelineVersion);
+    return this.#search(decoded, { ...options, excludeMediaId: mediaId }, stored, storedGlobal?.vector);
   }
 
   async #decode(bytes: Uint8Array, mime: string): Promise<DecodedImage> {
@@ -224,6 +228,7 @@ export class SimilarityService {
     image: DecodedImage,
     options: SearchOptions,
     known?: LocalFeatures,
+    knownGlobal?: Float32Array,
   ): Promise<SimilarityOutcome> {
     const region = options.region ? checkRegion(options.region, image.width, image.height) : null;
     const limit = options.limit ?? DEFAULT_LIMIT;
@@ -243,7 +248,9 @@ export class SimilarityService {
 
     // Second source: the nearest held pictures by global descriptor, as taken and flipped.
     const global = [
-      await gemSignal.describe(image, region),
+      knownGlobal && knownGlobal.length === gemSignal.dimensions
+        ? knownGlobal
+        : await gemSignal.describe(image, region),
       await gemSignal.describe(image, region, true),
     ] as const;
     const near = [

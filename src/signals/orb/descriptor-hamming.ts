@@ -21,6 +21,37 @@ export function descriptorDistance(a: Uint32Array, i: number, b: Uint32Array, j:
   );
 }
 
+/**
+ * `descriptorDistance`, or any value of at least `bound` once the first half of the bits already
+ * reaches it: a nearest-neighbour search only needs distances below its current second best, and
+ * most candidate descriptors are ruled out after four words.
+ */
+export function descriptorDistanceBelow(
+  a: Uint32Array,
+  i: number,
+  b: Uint32Array,
+  j: number,
+  bound: number,
+): number {
+  const p = i * 8;
+  const q = j * 8;
+  const half =
+    popcount32(a[p]! ^ b[q]!) +
+    popcount32(a[p + 1]! ^ b[q + 1]!) +
+    popcount32(a[p + 2]! ^ b[q + 2]!) +
+    popcount32(a[p + 3]! ^ b[q + 3]!);
+  if (half >= bound) {
+    return half;
+  }
+  return (
+    half +
+    popcount32(a[p + 4]! ^ b[q + 4]!) +
+    popcount32(a[p + 5]! ^ b[q + 5]!) +
+    popcount32(a[p + 6]! ^ b[q + 6]!) +
+    popcount32(a[p + 7]! ^ b[q + 7]!)
+  );
+}
+
 /** A word-aligned copy of descriptors (the byte array may start at any offset). */
 export function descriptorWords(descriptors: Uint8Array): Uint32Array {
   const copy = new Uint8Array(descriptors.length - (descriptors.length % 32));

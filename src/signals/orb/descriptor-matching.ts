@@ -1,5 +1,5 @@
 import { branches, type BinaryVocabulary } from './binary-vocabulary.js';
-import { descriptorDistance, descriptorWords } from './descriptor-hamming.js';
+import { descriptorDistanceBelow, descriptorWords } from './descriptor-hamming.js';
 import type { LocalFeatures } from './orb-features.js';
 
 /** Lowe's ratio between the best and the second-best distance a match must beat. */
@@ -95,7 +95,12 @@ export class PreparedQuery {
     const others = other.length / 8;
     for (let i = 0; i < count; i += 1) {
       for (let j = 0; j < others; j += 1) {
-        consider(nearest, i, j, descriptorDistance(this.#words, i, other, j));
+        consider(
+          nearest,
+          i,
+          j,
+          descriptorDistanceBelow(this.#words, i, other, j, nearest.secondDistance[i]!),
+        );
       }
     }
     return nearest;
@@ -125,7 +130,12 @@ export class PreparedQuery {
           continue;
         }
         for (const j of list) {
-          consider(nearest, i, j, descriptorDistance(this.#words, i, other, j));
+          consider(
+            nearest,
+            i,
+            j,
+            descriptorDistanceBelow(this.#words, i, other, j, nearest.secondDistance[i]!),
+          );
         }
       }
     }

@@ -201,9 +201,16 @@ export class InvertedFile {
         continue;
       }
       const idf = Math.log(1 + documents / list.length);
-      const { slots, counts } = list;
-      for (let i = 0; i < list.length; i += 1) {
-        scores[slots[i]!]! += idf * Math.min(queryCount, counts[i]!);
+      const { slots, counts, length } = list;
+      if (queryCount === 1) {
+        // The common case: every posting counts at least once, so the counts need not be read.
+        for (let i = 0; i < length; i += 1) {
+          scores[slots[i]!]! += idf;
+        }
+      } else {
+        for (let i = 0; i < length; i += 1) {
+          scores[slots[i]!]! += idf * Math.min(queryCount, counts[i]!);
+        }
       }
     }
     const heap = new TopK(limit);

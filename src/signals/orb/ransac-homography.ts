@@ -115,6 +115,16 @@ function normalise(points: Float64Array): { points: Float64Array; scale: number 
   return { points: out, scale };
 }
 
+/** Whether `pick` is among the first `k` entries of the sample (no subarray: this runs per draw). */
+function drawnBefore(sample: Int32Array, k: number, pick: number): boolean {
+  for (let m = 0; m < k; m += 1) {
+    if (sample[m] === pick) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Twice the signed area of the triangle a, b, c. */
 function orientation(p: Float64Array, a: number, b: number, c: number): number {
   return (
@@ -143,10 +153,10 @@ function drawSample(
 ): boolean {
   for (let k = 0; k < 4; k += 1) {
     let pick = Math.floor(next() * n);
-    for (let tries = 0; tries < 8 && sample.subarray(0, k).includes(pick); tries += 1) {
+    for (let tries = 0; tries < 8 && drawnBefore(sample, k, pick); tries += 1) {
       pick = Math.floor(next() * n);
     }
-    if (sample.subarray(0, k).includes(pick)) {
+    if (drawnBefore(sample, k, pick)) {
       return false;
     }
     sample[k] = pick;
