@@ -86,7 +86,8 @@ export const ConfigSchema = z.object({
     .object({
       /**
        * Frames hashed per second of video. vPDQ's own default (1) misses copies cut between two
-       * samples; 5 with the collapse below found every tested cut (see src/video/README.md).
+       * samples; at 5 with the collapse below, clips cut at any tested offset match unless nothing
+       * in them is hashable (see src/video/README.md for the rates per transformation).
        */
       scanPerSecond: z.coerce.number().positive().max(60).default(5),
       /** A scanned frame within this PDQ distance of the last kept one is not kept (still shots cost one row). */
