@@ -37,42 +37,38 @@ export async function similarityFor(
   actor: Actor,
   hits: readonly SimilarityHit[],
 ): Promise<ShownSimilarity[]> {
-  const ids = [...new Set(hits.map((hit) => hit.mediaId))];
-  const visible = await accessService.visibleMedia(db, actor, ids);
-  const hidden = ids.filter((id) => !visible.has(id));
+  const visible = await accessService.visibleMedia(db, actor, [...new Set(hits.map((hit) => hit.mediaId))]);
+  const shown = hits.filter((hit) => hit.accepted || visible.has(hit.mediaId));
+  const ids = [...new Set(shown.map((hit) => hit.mediaId))];
   const [holders, series] = await Promise.all([
-    accessService.holders(db, hidden),
+    accessService.holders(
+      db,
+      ids.filter((id) => !visible.has(id)),
+    ),
     seriesService.factsForMedia(db, actor, ids),
   ]);
-  return hits.flatMap((hit): ShownSimilarity[] => {
+  return shown.map((hit): ShownSimilarity => {
     if (visible.has(hit.mediaId)) {
-      return [
-        {
-          ...hit,
-          sha256: Buffer.from(hit.sha256).toString('hex'),
-          globalSimilarity: hit.globalSimilarity ?? null,
-          restricted: false,
-          series: series.get(hit.mediaId) ?? [],
-        },
-      ];
-    }
-    if (!hit.accepted) {
-      return [];
-    }
-    return [
-      {
-        restricted: true,
-        kind: hit.kind,
-        accepted: true,
-        score: hit.score,
-        inliers: hit.inliers,
-        holders: (holders.get(hit.mediaId) ?? []).map((holder) => ({
-          agency: holder.name,
-          country: holder.country,
-          contact: holder.contact,
-        })),
+      return {
+        ...hit,
+        sha256: Buffer.from(hit.sha256).toString('hex'),
+        globalSimilarity: hit.globalSimilarity ?? null,
+        restricted: false,
         series: series.get(hit.mediaId) ?? [],
-      },
-    ];
+      };
+    }
+    return {
+      restricted: true,
+      kind: hit.kind,
+      accepted: true,
+      score: hit.score,
+      inliers: hit.inliers,
+      holders: (holders.get(hit.mediaId) ?? []).map((holder) => ({
+        agency: holder.name,
+        country: holder.country,
+        contact: holder.contact,
+      })),
+      series: series.get(hit.mediaId) ?? [],
+    };
   });
 }
